@@ -1,0 +1,22 @@
+namespace ThreatExchange.Domain.Configuration;
+
+/// <summary>The event types of the TAP SIEM API, spelled as the keys of a <c>/v2/siem/all</c> response.</summary>
+public static class ProofpointEventTypes
+{
+    public const string MessagesDelivered = "messagesDelivered";
+    public const string MessagesBlocked = "messagesBlocked";
+    public const string ClicksPermitted = "clicksPermitted";
+    public const string ClicksBlocked = "clicksBlocked";
+
+    public static readonly IReadOnlyList<string> All = [MessagesDelivered, MessagesBlocked, ClicksPermitted, ClicksBlocked];
+
+    /// <summary>The tag Cloud Exchange puts on an IoC when tagging is on.</summary>
+    public static string Tag(string eventType) => eventType switch
+    {
+        MessagesDelivered => "Message Delivered",
+        MessagesBlocked => "Message Blocked",
+        ClicksPermitted => "Click Permitted",
+        ClicksBlocked => "Click Blocked",
+        _ => throw new ArgumentOutOfRangeException(nameof(eventType), eventType, "Not a Proofpoint event type."),
+    };
+}
