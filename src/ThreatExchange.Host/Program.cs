@@ -1,0 +1,5 @@
+using System.CommandLine;
+using ThreatExchange.Host.Offline;
+
+var root = new RootCommand("ThreatExchange: Proofpoint TAP indicators shared to Netskope.") { ExtractCommand.Create() };
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using ThreatExchange.Simulators.Proofpoint;
+
+var port = new Option<int>("--port") { Description = "Loopback port to listen on (0: any free port).", DefaultValueFactory = _ => 0 };
+
+var seed = new Option<int>("--seed") { Description = "Seed of the generated data; the same seed gives the same events.", DefaultValueFactory = _ => 1 };
+var threatsPerHour = new Option<int>("--threats-per-hour") { Description = "Events generated per hour.", DefaultValueFactory = _ => 60 };
+var principal = new Option<string>("--principal") { Description = "Service principal accepted.", DefaultValueFactory = _ => "sim-principal" };
+var secret = new Option<string>("--secret") { Description = "Service secret accepted.", DefaultValueFactory = _ => "sim-secret" };
+var lookBackDays = new Option<double>("--look-back-days") { Description = "How far into the past requests may start.", DefaultValueFactory = _ => 7 };
+var errorRate = new Option<double>("--error-rate") { Description = "Probability of a 500 per request." };
+var throttleRate = new Option<double>("--throttle-rate") { Description = "Probability of a 429 per request." };
+var slowRate = new Option<double>("--slow-rate") { Description = "Probability of a slow answer per request." };
+var slowMs = new Option<int>("--slow-ms") { Description = "Delay of a slow answer.", DefaultValueFactory = _ => 5000 };
+var malformedRate = new Option<double>("--malformed-rate") { Description = "Probability of a truncated JSON body." };
+var textPlainRate = new Option<double>("--text-plain-rate") { Description = "Probability of JSON labelled text/plain." };
+
+var proofpoint = new Command("proofpoint", "Serve Proofpoint TAP's SIEM API with seeded data.")
+{
+    port, seed, threatsPerHour, principal, secret, lookBackDays, errorRate, throttleRate, slowRate, slowMs, malformedRate, textPlainRate,
+};
+proofpoint.SetAction(async (parsed, cancellationToken) =>
+{
+    await using var simulator = await ProofpointSimulator.StartAsync(new ProofpointSimulatorOptions
+    {
+        Port = parsed.GetValue(port),
+        Seed = parsed.GetValue(seed),
+        ThreatsPerHour = parsed.GetValue(threatsPerHour),
+        Principal = parsed.GetValue(principal)!,
+        Secret = parsed.GetValue(secret)!,
+        LookBackLimit = TimeSpan.FromDays(parsed.GetValue(lookBackDays)),
+        Faults = new TapFaults
+        {
+            ErrorRate = parsed.GetValue(errorRate),
+            ThrottleRate = parsed.GetValue(throttleRate),
+            SlowRate = parsed.GetValue(slowRate),
+            SlowMilliseconds = parsed.GetValue(slowMs),
+            MalformedRate = parsed.GetValue(malformedRate),
+            TextPlainRate = parsed.GetValue(textPlainRate),
+        },
+    }, cancellationToken);
+    Console.WriteLine($"Proofpoint TAP simulator listening on {simulator.BaseUrl}");
+    await simulator.WaitForShutdownAsync(cancellationToken);
+    return 0;
+});
+
+var root = new RootCommand("Simulators of the services ThreatExchange talks to, for demos, tests and benchmarks.") { proofpoint };
+return await root.Parse(args).InvokeAsync();
