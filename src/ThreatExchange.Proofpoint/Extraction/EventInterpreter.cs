@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using ThreatExchange.Domain.Configuration;
 using ThreatExchange.Domain.Iocs;
@@ -21,10 +22,19 @@ internal sealed class EventInterpreter(IocMerger merger, Action<SkippedRecord> s
             skip(new(eventType, index, $"the record is a JSON {record.ValueKind.ToString().ToLowerInvariant()}, not an object."));
             return;
         }
-        if (IsClick(eventType))
-            InterpretClick(eventType, index, record);
-        else
-            InterpretMessage(eventType, index, record);
+        try
+        {
+            if (IsClick(eventType))
+                InterpretClick(eventType, index, record);
+            else
+                InterpretMessage(eventType, index, record);
+        }
+        catch (InvalidOperationException e) when (e.InnerException is DecoderFallbackException)
+        {
+            merger.DiscardEvent();
+            skip(new(eventType, index, "the record holds text that is not valid UTF-8."));
+            return;
+        }
         merger.EndEvent(eventType);
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using ThreatExchange.Domain.Configuration;
 
@@ -99,8 +100,6 @@ public sealed class IocExtractor
             state = reader.CurrentState;
             var consumed = (int)reader.BytesConsumed;
             _offset += consumed;
-            if (final && _position != Position.Done)
-                throw new MalformedResponseException($"The response ends early, at byte {_offset}: the JSON object is not closed.");
             return consumed;
         }
 
@@ -116,9 +115,15 @@ public sealed class IocExtractor
             {
                 throw new MalformedResponseException($"The response is not valid JSON near byte {_offset + reader.BytesConsumed}: {e.Message}", e);
             }
+            catch (InvalidOperationException e) when (e.InnerException is DecoderFallbackException)
+            {
+                throw new MalformedResponseException($"The response is not valid UTF-8 near byte {_offset + reader.BytesConsumed}.", e);
+            }
         }
 
-        public ExtractionResult Finish() => new(_merger.Result(), _events, _skipCount, _skipped, _queryEndTime);
+        public ExtractionResult Finish() => _position == Position.Done
+            ? new(_merger.Result(), _events, _skipCount, _skipped, _queryEndTime)
+            : throw new MalformedResponseException($"The response ends early, at byte {_offset}: the JSON object is not closed.");
 
         /// <returns>False when the buffer holds no complete next item; the reader is left before it.</returns>
         private bool Step(ref Utf8JsonReader reader)
@@ -156,12 +161,13 @@ public sealed class IocExtractor
                         _position = Position.InEventArray;
                         return true;
                     }
+                    var valueToken = probe.TokenType;
+                    if (name == "queryEndTime" && valueToken == JsonTokenType.String && probe.TryGetDateTimeOffset(out var end))
+                        _queryEndTime = end.ToUniversalTime();
                     if (!probe.TrySkip())
                         return false;
-                    if (name == "queryEndTime" && probe.TokenType == JsonTokenType.String && probe.TryGetDateTimeOffset(out var end))
-                        _queryEndTime = end.ToUniversalTime();
-                    else if (_owner._eventTypes.Contains(name) && probe.TokenType != JsonTokenType.Null)
-                        Skip(new(name, -1, $"the {name} value is a JSON {Describe(probe.TokenType)}, not an array."));
+                    if (_owner._eventTypes.Contains(name) && valueToken != JsonTokenType.Null)
+                        Skip(new(name, -1, $"the {name} value is a JSON {Describe(valueToken)}, not an array."));
                     reader = probe;
                     return true;
                 }

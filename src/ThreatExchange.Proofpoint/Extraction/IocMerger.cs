@@ -59,6 +59,9 @@ internal sealed class IocMerger
         _currentEvent.Clear();
     }
 
+    /// <summary>Forgets what an event mentioned so far, when the event turns out to be unusable.</summary>
+    public void DiscardEvent() => _currentEvent.Clear();
+
     public IReadOnlyList<Ioc> Result() => _iocs
         .Select(pair => new Ioc
         {
