@@ -10,6 +10,16 @@ public static class ProofpointEventTypes
 
     public static readonly IReadOnlyList<string> All = [MessagesDelivered, MessagesBlocked, ClicksPermitted, ClicksBlocked];
 
+    /// <summary>Position in <see cref="All"/>, or -1.</summary>
+    public static int IndexOf(string eventType) => eventType switch
+    {
+        MessagesDelivered => 0,
+        MessagesBlocked => 1,
+        ClicksPermitted => 2,
+        ClicksBlocked => 3,
+        _ => -1,
+    };
+
     /// <summary>The tag Cloud Exchange puts on an IoC when tagging is on.</summary>
     public static string Tag(string eventType) => eventType switch
     {

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace ThreatExchange.Domain.Iocs;
 
 /// <summary>
@@ -16,9 +18,10 @@ public sealed record Ioc
     public required DateTimeOffset FirstSeen { get; init; }
     public required DateTimeOffset LastSeen { get; init; }
     public int Sightings { get; init; } = 1;
-    public IReadOnlySet<string> EventTypes { get; init; } = new SortedSet<string>(StringComparer.Ordinal);
-    public IReadOnlySet<string> Tags { get; init; } = new SortedSet<string>(StringComparer.Ordinal);
-    public Uri? DashboardLink { get; init; }
+    public IReadOnlySet<string> EventTypes { get; init; } = ImmutableSortedSet<string>.Empty;
+    public IReadOnlySet<string> Tags { get; init; } = ImmutableSortedSet<string>.Empty;
+    /// <summary>The TAP dashboard page of the threat; kept as text because it is carried, never fetched.</summary>
+    public string? DashboardLink { get; init; }
 
     /// <summary>Checks the invariants a record must hold before it is stored or shared.</summary>
     public IReadOnlyList<ValidationError> Validate()
@@ -41,6 +44,6 @@ public sealed record Ioc
         return errors;
     }
 
-    public static bool IsWebLink(Uri link) =>
-        link.IsAbsoluteUri && (link.Scheme == Uri.UriSchemeHttps || link.Scheme == Uri.UriSchemeHttp);
+    public static bool IsWebLink(string link) =>
+        Uri.TryCreate(link, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
 }

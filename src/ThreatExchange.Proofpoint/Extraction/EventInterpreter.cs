@@ -7,124 +7,264 @@ using ThreatExchange.Domain.Iocs;
 namespace ThreatExchange.Proofpoint.Extraction;
 
 /// <summary>
-/// Reads one TAP event (a click or a message) into mentions, tolerating every spelling Proofpoint has been
-/// seen to use: <c>threatID</c>/<c>threatId</c>, <c>threatURL</c>/<c>threatUrl</c>, enums in any case, nulls.
+/// Reads one TAP event (a click or a message) straight off the JSON reader into mentions, tolerating every
+/// spelling Proofpoint has been seen to use: <c>threatID</c>/<c>threatId</c>, <c>threatURL</c>/<c>threatUrl</c>,
+/// enums in any case, nulls and wrong types where optional data belongs.
 /// </summary>
 internal sealed class EventInterpreter(IocMerger merger, Action<SkippedRecord> skip)
 {
+    private readonly List<ThreatEntry> _entries = [];
+    private readonly List<PartEntry> _parts = [];
+    private readonly List<Mention> _mapped = [];
+
     public static bool IsClick(string eventType) =>
         eventType is ProofpointEventTypes.ClicksPermitted or ProofpointEventTypes.ClicksBlocked;
 
-    public void Interpret(string eventType, int index, JsonElement record)
+    /// <summary>
+    /// Reads the record starting at the reader's next token. Returns false, with the reader untouched, when the
+    /// buffer does not yet hold the whole record.
+    /// </summary>
+    public bool TryRead(ref Utf8JsonReader reader, string eventType, int index)
     {
-        if (record.ValueKind != JsonValueKind.Object)
-        {
-            skip(new(eventType, index, $"the record is a JSON {record.ValueKind.ToString().ToLowerInvariant()}, not an object."));
-            return;
-        }
+        var record = reader;
         try
         {
-            if (IsClick(eventType))
-                InterpretClick(eventType, index, record);
-            else
-                InterpretMessage(eventType, index, record);
+            if (!record.Read())
+                return false;
+            if (record.TokenType != JsonTokenType.StartObject)
+            {
+                var kind = Describe(record.TokenType);
+                if (!record.TrySkip())
+                    return false;
+                skip(new(eventType, index, $"the record is a JSON {kind}, not an object."));
+                reader = record;
+                return true;
+            }
+            var complete = IsClick(eventType) ? TryReadClick(ref record, eventType, index) : TryReadMessage(ref record, eventType, index);
+            if (!complete)
+            {
+                merger.DiscardEvent();
+                return false;
+            }
         }
         catch (InvalidOperationException e) when (e.InnerException is DecoderFallbackException)
         {
             merger.DiscardEvent();
+            var whole = reader;
+            if (!whole.Read() || !whole.TrySkip())
+                return false;
             skip(new(eventType, index, "the record holds text that is not valid UTF-8."));
-            return;
+            reader = whole;
+            return true;
         }
         merger.EndEvent(eventType);
+        reader = record;
+        return true;
     }
 
-    private void InterpretClick(string eventType, int index, JsonElement click)
+    private bool TryReadClick(ref Utf8JsonReader r, string eventType, int index)
     {
-        var url = String(click, "url");
+        string? url = null, link = null;
+        StatusField status = default;
+        var classification = Classification.Unknown;
+        DateTimeOffset? threatTime = null, clickTime = null;
+        while (true)
+        {
+            if (!r.Read())
+                return false;
+            if (r.TokenType == JsonTokenType.EndObject)
+                break;
+            if (r.ValueTextEquals("url"u8)) { if (!ReadString(ref r, out url)) return false; }
+            else if (r.ValueTextEquals("threatTime"u8)) { if (!ReadTime(ref r, out threatTime)) return false; }
+            else if (r.ValueTextEquals("clickTime"u8)) { if (!ReadTime(ref r, out clickTime)) return false; }
+            else if (r.ValueTextEquals("threatStatus"u8)) { if (!ReadStatus(ref r, out status)) return false; }
+            else if (r.ValueTextEquals("classification"u8)) { if (!ReadClassification(ref r, out classification)) return false; }
+            else if (r.ValueTextEquals("threatURL"u8) || r.ValueTextEquals("threatUrl"u8)) { if (!ReadString(ref r, out link)) return false; }
+            else if (!r.Read() || !r.TrySkip()) return false;
+        }
+
         if (string.IsNullOrWhiteSpace(url))
-        {
             skip(new(eventType, index, "the click has no url."));
-            return;
-        }
-        if ((Time(click, "threatTime") ?? Time(click, "clickTime")) is not { } time)
-        {
+        else if ((threatTime ?? clickTime) is not { } time)
             skip(new(eventType, index, "the click has no usable threatTime or clickTime."));
-            return;
-        }
-        if (!TryStatus(click, out var status, out var statusProblem))
-        {
-            skip(new(eventType, index, statusProblem));
-            return;
-        }
-        if (!IocClassifier.TryClassify(url.Trim(), out var value, out var reason))
-        {
+        else if (status.Invalid is { } invalid)
+            skip(new(eventType, index, StatusProblem(invalid)));
+        else if (!IocClassifier.TryClassify(url.Trim(), out var value, out var reason))
             skip(new(eventType, index, $"the url '{url}' is not a valid IoC: {reason}"));
-            return;
-        }
-        merger.Mention(new Mention(value.Type, value.Value, time, status, ClassificationOf(click), DashboardLink(click), FromThreatsInfoMap: true));
+        else
+            merger.Mention(new Mention(value.Type, value.Value, time, status.Value, classification, link, FromThreatsInfoMap: true));
+        return true;
     }
 
-    private void InterpretMessage(string eventType, int index, JsonElement message)
+    private readonly record struct ThreatEntry(
+        bool IsObject, string? Threat, ThreatKind Kind, string? OtherKind, DateTimeOffset? Time, StatusField Status, Classification Classification, string? Link);
+
+    private enum ThreatKind { Missing, Url, Attachment, MessageText, Other }
+
+    /// <summary>A threatStatus as read: absent means active; text that is no status is kept for the message.</summary>
+    private readonly record struct StatusField(ThreatStatus Value, string? Invalid);
+
+    private readonly record struct PartEntry(bool SandboxThreat, string? Md5, string? Sha256);
+
+    private bool TryReadMessage(ref Utf8JsonReader r, string eventType, int index)
     {
-        var messageTime = Time(message, "messageTime");
-        var mapped = new List<Mention>();
-        if (message.TryGetProperty("threatsInfoMap", out var threats) && threats.ValueKind == JsonValueKind.Array)
+        _entries.Clear();
+        _parts.Clear();
+        DateTimeOffset? messageTime = null;
+        while (true)
         {
-            var entryIndex = 0;
-            foreach (var entry in threats.EnumerateArray())
+            if (!r.Read())
+                return false;
+            if (r.TokenType == JsonTokenType.EndObject)
+                break;
+            if (r.ValueTextEquals("messageTime"u8)) { if (!ReadTime(ref r, out messageTime)) return false; }
+            else if (r.ValueTextEquals("threatsInfoMap"u8)) { if (!ReadArray(ref r, _entries, ReadThreatEntry)) return false; }
+            else if (r.ValueTextEquals("messageParts"u8)) { if (!ReadArray(ref r, _parts, ReadPart)) return false; }
+            else if (!r.Read() || !r.TrySkip()) return false;
+        }
+
+        _mapped.Clear();
+        for (var i = 0; i < _entries.Count; i++)
+        {
+            if (InterpretThreat(_entries[i], messageTime, out var mention, out var problem))
             {
-                if (InterpretThreat(entry, messageTime, out var mention, out var problem))
-                {
-                    if (mention is { } found)
-                        mapped.Add(found);
-                }
-                else
-                {
-                    skip(new(eventType, index, $"threatsInfoMap[{entryIndex}]: {problem}"));
-                }
-                entryIndex++;
+                if (mention is { } found)
+                    _mapped.Add(found);
+            }
+            else
+            {
+                skip(new(eventType, index, $"threatsInfoMap[{i}]: {problem}"));
             }
         }
-        foreach (var mention in mapped)
+        foreach (var mention in _mapped)
             merger.Mention(mention);
 
-        if (!message.TryGetProperty("messageParts", out var parts) || parts.ValueKind != JsonValueKind.Array)
-            return;
-        var partIndex = 0;
-        foreach (var part in parts.EnumerateArray())
+        for (var i = 0; i < _parts.Count; i++)
         {
-            if (part.ValueKind == JsonValueKind.Object
-                && string.Equals(String(part, "sandboxStatus"), "threat", StringComparison.OrdinalIgnoreCase))
-            {
-                if (messageTime is not { } time)
-                    skip(new(eventType, index, $"messageParts[{partIndex}]: the message has no usable messageTime."));
-                else
-                    MentionPartHashes(part, time, mapped);
-            }
-            partIndex++;
+            if (!_parts[i].SandboxThreat)
+                continue;
+            if (messageTime is not { } time)
+                skip(new(eventType, index, $"messageParts[{i}]: the message has no usable messageTime."));
+            else
+                MentionPartHashes(_parts[i], time);
         }
+        return true;
+    }
+
+    private delegate bool ItemReader<T>(ref Utf8JsonReader r, out T item);
+
+    /// <summary>Reads an array of objects; null or any other type where an array belongs counts as empty.</summary>
+    private static bool ReadArray<T>(ref Utf8JsonReader r, List<T> items, ItemReader<T> readItem)
+    {
+        if (!r.Read())
+            return false;
+        if (r.TokenType != JsonTokenType.StartArray)
+            return r.TrySkip();
+        while (true)
+        {
+            if (!r.Read())
+                return false;
+            if (r.TokenType == JsonTokenType.EndArray)
+                return true;
+            if (!readItem(ref r, out var item))
+                return false;
+            items.Add(item);
+        }
+    }
+
+    private static bool ReadThreatEntry(ref Utf8JsonReader r, out ThreatEntry entry)
+    {
+        entry = default;
+        if (r.TokenType != JsonTokenType.StartObject)
+            return r.TrySkip();
+        string? threat = null, otherKind = null, link = null;
+        var kind = ThreatKind.Missing;
+        StatusField status = default;
+        var classification = Classification.Unknown;
+        DateTimeOffset? time = null;
+        while (true)
+        {
+            if (!r.Read())
+                return false;
+            if (r.TokenType == JsonTokenType.EndObject)
+                break;
+            if (r.ValueTextEquals("threat"u8)) { if (!ReadString(ref r, out threat)) return false; }
+            else if (r.ValueTextEquals("threatType"u8)) { if (!ReadThreatKind(ref r, out kind, out otherKind)) return false; }
+            else if (r.ValueTextEquals("threatTime"u8)) { if (!ReadTime(ref r, out time)) return false; }
+            else if (r.ValueTextEquals("threatStatus"u8)) { if (!ReadStatus(ref r, out status)) return false; }
+            else if (r.ValueTextEquals("classification"u8)) { if (!ReadClassification(ref r, out classification)) return false; }
+            else if (r.ValueTextEquals("threatUrl"u8) || r.ValueTextEquals("threatURL"u8)) { if (!ReadString(ref r, out link)) return false; }
+            else if (!r.Read() || !r.TrySkip()) return false;
+        }
+        entry = new ThreatEntry(true, threat, kind, otherKind, time, status, classification, link);
+        return true;
+    }
+
+    /// <summary>
+    /// Most parts are clean; their hashes are read (and allocated) only once a first look at the small
+    /// part object has found <c>sandboxStatus: threat</c>, wherever that key stands.
+    /// </summary>
+    private static bool ReadPart(ref Utf8JsonReader r, out PartEntry part)
+    {
+        part = default;
+        if (r.TokenType != JsonTokenType.StartObject)
+            return r.TrySkip();
+        var look = r;
+        var sandboxThreat = false;
+        while (true)
+        {
+            if (!look.Read())
+                return false;
+            if (look.TokenType == JsonTokenType.EndObject)
+                break;
+            var isStatus = look.ValueTextEquals("sandboxStatus"u8);
+            if (!look.Read())
+                return false;
+            if (isStatus && look.TokenType == JsonTokenType.String)
+                sandboxThreat = TextEqualsIgnoreCase(ref look, "threat"u8);
+            else if (!look.TrySkip())
+                return false;
+        }
+        if (!sandboxThreat)
+        {
+            r = look;
+            return true;
+        }
+
+        string? md5 = null, sha256 = null;
+        while (true)
+        {
+            if (!r.Read())
+                return false;
+            if (r.TokenType == JsonTokenType.EndObject)
+                break;
+            if (r.ValueTextEquals("md5"u8)) { if (!ReadString(ref r, out md5)) return false; }
+            else if (r.ValueTextEquals("sha256"u8)) { if (!ReadString(ref r, out sha256)) return false; }
+            else if (!r.Read() || !r.TrySkip()) return false;
+        }
+        part = new PartEntry(true, md5, sha256);
+        return true;
     }
 
     /// <returns>False when the entry is unusable; true with no mention for a kind that yields none (messageText).</returns>
-    private static bool InterpretThreat(JsonElement entry, DateTimeOffset? messageTime, out Mention? mention, out string problem)
+    private bool InterpretThreat(in ThreatEntry entry, DateTimeOffset? messageTime, out Mention? mention, out string problem)
     {
         mention = null;
         problem = "";
-        if (entry.ValueKind != JsonValueKind.Object)
+        if (!entry.IsObject)
         {
             problem = "the entry is not an object.";
             return false;
         }
-        var threatType = String(entry, "threatType");
-        var threat = String(entry, "threat")?.Trim();
+        var threat = entry.Threat?.Trim();
         IocType? hashType = null;
-        switch (threatType?.ToLowerInvariant())
+        switch (entry.Kind)
         {
-            case "messagetext":
+            case ThreatKind.MessageText:
                 return true;
-            case "url":
+            case ThreatKind.Url:
                 break;
-            case "attachment":
+            case ThreatKind.Attachment:
                 hashType = HashType(threat);
                 if (hashType is null)
                 {
@@ -133,7 +273,7 @@ internal sealed class EventInterpreter(IocMerger merger, Action<SkippedRecord> s
                 }
                 break;
             default:
-                problem = $"the threatType '{threatType}' is not url, attachment or messageText.";
+                problem = $"the threatType '{entry.OtherKind}' is not url, attachment or messageText.";
                 return false;
         }
         if (string.IsNullOrEmpty(threat))
@@ -141,13 +281,16 @@ internal sealed class EventInterpreter(IocMerger merger, Action<SkippedRecord> s
             problem = "the entry has no threat.";
             return false;
         }
-        if ((Time(entry, "threatTime") ?? messageTime) is not { } time)
+        if ((entry.Time ?? messageTime) is not { } time)
         {
             problem = "the entry has no usable threatTime and the message no messageTime.";
             return false;
         }
-        if (!TryStatus(entry, out var status, out problem))
+        if (entry.Status.Invalid is { } invalid)
+        {
+            problem = StatusProblem(invalid);
             return false;
+        }
 
         ClassifiedValue value;
         if (hashType is { } type)
@@ -159,26 +302,32 @@ internal sealed class EventInterpreter(IocMerger merger, Action<SkippedRecord> s
             problem = $"the threat '{threat}' is not a valid IoC: {reason}";
             return false;
         }
-        mention = new Mention(value.Type, value.Value, time, status, ClassificationOf(entry), DashboardLink(entry), FromThreatsInfoMap: true);
+        mention = new Mention(value.Type, value.Value, time, entry.Status.Value, entry.Classification, entry.Link, FromThreatsInfoMap: true);
         return true;
     }
 
     /// <summary>A sandboxed part's hashes take the verdict of the same hash in the message's threat map, else active malware.</summary>
-    private void MentionPartHashes(JsonElement part, DateTimeOffset time, List<Mention> mapped)
+    private void MentionPartHashes(in PartEntry part, DateTimeOffset time)
     {
-        foreach (var (property, type) in new[] { ("sha256", IocType.Sha256), ("md5", IocType.Md5) })
-        {
-            var hash = String(part, property)?.Trim().ToLowerInvariant();
-            if (HashType(hash) != type)
-                continue;
-            var verdict = mapped.Where(m => m.Type == type && m.Value == hash).OrderBy(m => m.Time).LastOrDefault();
-            var known = verdict.Value is not null;
-            merger.Mention(new Mention(type, hash!, time,
-                known ? verdict.Status : ThreatStatus.Active,
-                known ? verdict.Classification : Classification.Malware,
-                known ? verdict.DashboardLink : null,
-                FromThreatsInfoMap: false));
-        }
+        MentionPartHash(part.Sha256, IocType.Sha256, time);
+        MentionPartHash(part.Md5, IocType.Md5, time);
+    }
+
+    private void MentionPartHash(string? raw, IocType type, DateTimeOffset time)
+    {
+        var hash = raw?.Trim();
+        if (HashType(hash) != type)
+            return;
+        hash = hash!.ToLowerInvariant();
+        Mention? verdict = null;
+        foreach (var mapped in _mapped)
+            if (mapped.Type == type && mapped.Value == hash && (verdict is null || mapped.Time >= verdict.Value.Time))
+                verdict = mapped;
+        merger.Mention(new Mention(type, hash, time,
+            verdict?.Status ?? ThreatStatus.Active,
+            verdict?.Classification ?? Classification.Malware,
+            verdict?.DashboardLink,
+            FromThreatsInfoMap: false));
     }
 
     private static IocType? HashType(string? text) => text?.Length switch
@@ -188,36 +337,101 @@ internal sealed class EventInterpreter(IocMerger merger, Action<SkippedRecord> s
         _ => null,
     };
 
-    private static bool TryStatus(JsonElement element, out ThreatStatus status, out string problem)
+    private static string StatusProblem(string text) => $"the threatStatus '{text}' is not active, cleared or falsePositive.";
+
+    private static bool ReadStatus(ref Utf8JsonReader r, out StatusField status)
     {
-        problem = "";
-        var text = String(element, "threatStatus");
-        if (string.IsNullOrEmpty(text))
-        {
-            status = ThreatStatus.Active;
-            return true;
-        }
-        if (WireNames.TryParse(text, out status))
-            return true;
-        problem = $"the threatStatus '{text}' is not active, cleared or falsePositive.";
-        return false;
+        status = default;
+        if (!r.Read())
+            return false;
+        if (r.TokenType != JsonTokenType.String)
+            return r.TrySkip();
+        if (TextEqualsIgnoreCase(ref r, "active"u8) || r.ValueSpan.IsEmpty)
+            status = new(ThreatStatus.Active, null);
+        else if (TextEqualsIgnoreCase(ref r, "cleared"u8))
+            status = new(ThreatStatus.Cleared, null);
+        else if (TextEqualsIgnoreCase(ref r, "falsepositive"u8))
+            status = new(ThreatStatus.FalsePositive, null);
+        else
+            status = new(ThreatStatus.Active, r.GetString());
+        return true;
     }
 
-    private static Classification ClassificationOf(JsonElement element) =>
-        WireNames.TryParse<Classification>(String(element, "classification"), out var classification) ? classification : Classification.Unknown;
+    private static bool ReadClassification(ref Utf8JsonReader r, out Classification classification)
+    {
+        classification = Classification.Unknown;
+        if (!r.Read())
+            return false;
+        if (r.TokenType != JsonTokenType.String)
+            return r.TrySkip();
+        classification =
+            TextEqualsIgnoreCase(ref r, "malware"u8) ? Classification.Malware
+            : TextEqualsIgnoreCase(ref r, "phish"u8) ? Classification.Phish
+            : TextEqualsIgnoreCase(ref r, "spam"u8) ? Classification.Spam
+            : TextEqualsIgnoreCase(ref r, "impostor"u8) ? Classification.Impostor
+            : TextEqualsIgnoreCase(ref r, "toad"u8) ? Classification.Toad
+            : Classification.Unknown;
+        return true;
+    }
 
-    private static Uri? DashboardLink(JsonElement element) =>
-        (String(element, "threatUrl") ?? String(element, "threatURL")) is { } text
-        && Uri.TryCreate(text, UriKind.Absolute, out var link) && Ioc.IsWebLink(link)
-            ? link
-            : null;
+    private static bool ReadThreatKind(ref Utf8JsonReader r, out ThreatKind kind, out string? other)
+    {
+        kind = ThreatKind.Missing;
+        other = null;
+        if (!r.Read())
+            return false;
+        if (r.TokenType != JsonTokenType.String)
+            return r.TrySkip();
+        kind = TextEqualsIgnoreCase(ref r, "url"u8) ? ThreatKind.Url
+            : TextEqualsIgnoreCase(ref r, "attachment"u8) ? ThreatKind.Attachment
+            : TextEqualsIgnoreCase(ref r, "messagetext"u8) ? ThreatKind.MessageText
+            : ThreatKind.Other;
+        if (kind == ThreatKind.Other)
+            other = r.GetString();
+        return true;
+    }
 
-    private static DateTimeOffset? Time(JsonElement element, string property) =>
-        String(element, property) is { } text
-        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
-            ? time
-            : null;
+    /// <summary>Reads a property's value as a string; any other JSON type reads as absent.</summary>
+    private static bool ReadString(ref Utf8JsonReader r, out string? value)
+    {
+        value = null;
+        if (!r.Read())
+            return false;
+        if (r.TokenType == JsonTokenType.String)
+        {
+            value = r.GetString();
+            return true;
+        }
+        return r.TrySkip();
+    }
 
-    private static string? String(JsonElement element, string property) =>
-        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static bool ReadTime(ref Utf8JsonReader r, out DateTimeOffset? time)
+    {
+        time = null;
+        if (!r.Read())
+            return false;
+        if (r.TokenType != JsonTokenType.String)
+            return r.TrySkip();
+        if (r.TryGetDateTimeOffset(out var exact))
+            time = exact.ToUniversalTime();
+        else if (DateTimeOffset.TryParse(r.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var lenient))
+            time = lenient;
+        return true;
+    }
+
+    private static bool TextEqualsIgnoreCase(ref Utf8JsonReader r, ReadOnlySpan<byte> expected) =>
+        r.ValueIsEscaped
+            ? string.Equals(r.GetString(), Encoding.UTF8.GetString(expected), StringComparison.OrdinalIgnoreCase)
+            : Ascii.EqualsIgnoreCase(r.ValueSpan, expected);
+
+    internal static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartArray => "array",
+        JsonTokenType.StartObject => "object",
+        JsonTokenType.String => "string",
+        JsonTokenType.Number => "number",
+        JsonTokenType.True or JsonTokenType.False => "boolean",
+        JsonTokenType.Null => "null",
+        _ => token.ToString().ToLowerInvariant(),
+    };
 }

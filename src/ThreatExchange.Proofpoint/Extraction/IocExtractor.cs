@@ -12,7 +12,7 @@ namespace ThreatExchange.Proofpoint.Extraction;
 public sealed class IocExtractor
 {
     public const int DefaultSkipDetailLimit = 100;
-    private const int InitialBufferSize = 64 * 1024;
+    private const int InitialBufferSize = 256 * 1024;
 
     private readonly IReadOnlySet<string> _eventTypes;
     private readonly int _skipDetailLimit;
@@ -135,7 +135,7 @@ public sealed class IocExtractor
                         return false;
                     if (reader.TokenType != JsonTokenType.StartObject)
                         throw new MalformedResponseException(
-                            $"The response is a JSON {Describe(reader.TokenType)}, not the object Proofpoint's SIEM API returns.");
+                            $"The response is a JSON {EventInterpreter.Describe(reader.TokenType)}, not the object Proofpoint's SIEM API returns.");
                     _position = Position.InRoot;
                     return true;
 
@@ -167,7 +167,7 @@ public sealed class IocExtractor
                     if (!probe.TrySkip())
                         return false;
                     if (_owner._eventTypes.Contains(name) && valueToken != JsonTokenType.Null)
-                        Skip(new(name, -1, $"the {name} value is a JSON {Describe(valueToken)}, not an array."));
+                        Skip(new(name, -1, $"the {name} value is a JSON {EventInterpreter.Describe(valueToken)}, not an array."));
                     reader = probe;
                     return true;
                 }
@@ -183,11 +183,8 @@ public sealed class IocExtractor
                         _position = Position.InRoot;
                         return true;
                     }
-                    if (!probe.TrySkip())
+                    if (!_interpreter.TryRead(ref reader, _eventType!, _index))
                         return false;
-                    reader.Read();
-                    using (var document = JsonDocument.ParseValue(ref reader))
-                        _interpreter.Interpret(_eventType!, _index, document.RootElement);
                     _events++;
                     _index++;
                     return true;
@@ -204,16 +201,5 @@ public sealed class IocExtractor
             if (_skipped.Count < _owner._skipDetailLimit)
                 _skipped.Add(record);
         }
-
-        private static string Describe(JsonTokenType token) => token switch
-        {
-            JsonTokenType.StartArray => "array",
-            JsonTokenType.StartObject => "object",
-            JsonTokenType.String => "string",
-            JsonTokenType.Number => "number",
-            JsonTokenType.True or JsonTokenType.False => "boolean",
-            JsonTokenType.Null => "null",
-            _ => token.ToString().ToLowerInvariant(),
-        };
     }
 }

@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+using ThreatExchange.Domain.Configuration;
 using ThreatExchange.Domain.Iocs;
 
 namespace ThreatExchange.Proofpoint.Extraction;
@@ -9,7 +12,7 @@ internal readonly record struct Mention(
     DateTimeOffset Time,
     ThreatStatus Status,
     Classification Classification,
-    Uri? DashboardLink,
+    string? DashboardLink,
     bool FromThreatsInfoMap);
 
 /// <summary>
@@ -18,36 +21,54 @@ internal readonly record struct Mention(
 /// </summary>
 internal sealed class IocMerger
 {
-    private readonly Dictionary<(IocType, string), Aggregate> _iocs = [];
-    private readonly Dictionary<(IocType, string), Mention> _currentEvent = [];
+    /// <summary>Keyed by the canonical value alone: it determines its type, and string keys hash fastest.</summary>
+    private readonly Dictionary<string, Aggregate> _iocs = new(StringComparer.Ordinal);
 
-    private sealed class Aggregate(Mention first, string eventType)
+    /// <summary>An event names only a few IoCs, so a list searched in place beats a dictionary here.</summary>
+    private readonly List<Mention> _currentEvent = [];
+
+    /// <summary>One read-only set per combination of the four event types, shared by every IoC that has it.</summary>
+    private static readonly IReadOnlySet<string>[] EventTypeSets = Enumerable.Range(0, 1 << ProofpointEventTypes.All.Count)
+        .Select(mask => (IReadOnlySet<string>)ProofpointEventTypes.All.Where((_, bit) => (mask & (1 << bit)) != 0).ToImmutableSortedSet(StringComparer.Ordinal))
+        .ToArray();
+
+    private sealed class Aggregate(Mention first, int eventTypeBit)
     {
         public DateTimeOffset FirstSeen = first.Time;
         public DateTimeOffset LastSeen = first.Time;
         public int Sightings = 1;
         public Mention Deciding = first;
-        public readonly SortedSet<string> EventTypes = new(StringComparer.Ordinal) { eventType };
+        public int EventTypeMask = eventTypeBit;
     }
 
     public void Mention(in Mention mention)
     {
-        var key = (mention.Type, mention.Value);
-        if (!_currentEvent.TryGetValue(key, out var held) || BeatsWithinEvent(mention, held))
-            _currentEvent[key] = mention;
+        var held = CollectionsMarshal.AsSpan(_currentEvent);
+        for (var i = 0; i < held.Length; i++)
+        {
+            if (held[i].Value == mention.Value)
+            {
+                if (BeatsWithinEvent(mention, held[i]))
+                    held[i] = mention;
+                return;
+            }
+        }
+        _currentEvent.Add(mention);
     }
 
     public void EndEvent(string eventType)
     {
-        foreach (var (key, contribution) in _currentEvent)
+        var eventTypeBit = 1 << ProofpointEventTypes.IndexOf(eventType);
+        foreach (var contribution in CollectionsMarshal.AsSpan(_currentEvent))
         {
-            if (!_iocs.TryGetValue(key, out var aggregate))
+            ref var aggregate = ref CollectionsMarshal.GetValueRefOrAddDefault(_iocs, contribution.Value, out var exists);
+            if (!exists)
             {
-                _iocs[key] = new Aggregate(contribution, eventType);
+                aggregate = new Aggregate(contribution, eventTypeBit);
                 continue;
             }
-            aggregate.Sightings++;
-            aggregate.EventTypes.Add(eventType);
+            aggregate!.Sightings++;
+            aggregate.EventTypeMask |= eventTypeBit;
             if (contribution.Time < aggregate.FirstSeen)
                 aggregate.FirstSeen = contribution.Time;
             if (contribution.Time > aggregate.LastSeen)
@@ -65,19 +86,22 @@ internal sealed class IocMerger
     public IReadOnlyList<Ioc> Result() => _iocs
         .Select(pair => new Ioc
         {
-            Type = pair.Key.Item1,
-            Value = pair.Key.Item2,
+            Type = pair.Value.Deciding.Type,
+            Value = pair.Key,
             Status = pair.Value.Deciding.Status,
             Classification = pair.Value.Deciding.Classification,
             FirstSeen = pair.Value.FirstSeen,
             LastSeen = pair.Value.LastSeen,
             Sightings = pair.Value.Sightings,
-            EventTypes = pair.Value.EventTypes,
-            DashboardLink = pair.Value.Deciding.DashboardLink,
+            EventTypes = EventTypeSets[pair.Value.EventTypeMask],
+            DashboardLink = WebLink(pair.Value.Deciding.DashboardLink),
         })
         .OrderBy(ioc => ioc.Type.ToWire(), StringComparer.Ordinal)
         .ThenBy(ioc => ioc.Value, StringComparer.Ordinal)
         .ToList();
+
+    /// <summary>Only http and https links are kept; checked once per IoC, for the mention that decided it.</summary>
+    private static string? WebLink(string? text) => text is not null && Ioc.IsWebLink(text) ? text : null;
 
     private static bool BeatsWithinEvent(in Mention candidate, in Mention held)
     {

@@ -9,7 +9,7 @@ public sealed class IocSpecs
     private static Ioc ValidIoc() => new()
     {
         Value = "http://badguy.zz/x", Type = IocType.Url, FirstSeen = Seen, LastSeen = Seen.AddHours(1),
-        DashboardLink = new Uri("https://threatinsight.proofpoint.com/threat/x"),
+        DashboardLink = "https://threatinsight.proofpoint.com/threat/x",
     };
 
     [Fact]
@@ -21,11 +21,12 @@ public sealed class IocSpecs
 
     [Theory]
     [InlineData("javascript:alert(1)")]
+    [InlineData("not a link")]
     [InlineData("ftp://threatinsight.proofpoint.com/x")]
     [InlineData("file:///etc/passwd")]
     public void A_dashboard_link_must_be_http_or_https(string link)
     {
-        var errors = (ValidIoc() with { DashboardLink = new Uri(link) }).Validate();
+        var errors = (ValidIoc() with { DashboardLink = link }).Validate();
         Assert.Contains(errors, e => e.Field == "dashboardLink");
     }
 

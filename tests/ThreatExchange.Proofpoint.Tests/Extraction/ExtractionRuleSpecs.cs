@@ -32,7 +32,7 @@ public sealed class ExtractionRuleSpecs
             result.Iocs.Select(Line));
         Assert.Equal(4, result.Events);
         Assert.Equal(0, result.SkippedCount);
-        Assert.Equal(new Uri("https://threatinsight.proofpoint.com/t1"), result.Iocs.Single(i => i.Value == "http://badguy.zz/x").DashboardLink);
+        Assert.Equal("https://threatinsight.proofpoint.com/t1", result.Iocs.Single(i => i.Value == "http://badguy.zz/x").DashboardLink);
     }
 
     [Fact]

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(ThreatExchange.Benchmarks.ExtractionBenchmarks).Assembly).Run(args);
