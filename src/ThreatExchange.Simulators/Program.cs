@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ThreatExchange.Simulators.Netskope;
 using ThreatExchange.Simulators.Proofpoint;
 
 var port = new Option<int>("--port") { Description = "Loopback port to listen on (0: any free port).", DefaultValueFactory = _ => 0 };
@@ -44,5 +45,43 @@ proofpoint.SetAction(async (parsed, cancellationToken) =>
     return 0;
 });
 
-var root = new RootCommand("Simulators of the services ThreatExchange talks to, for demos, tests and benchmarks.") { proofpoint };
+var token = new Option<string>("--token") { Description = "API v2 token accepted (Netskope-Api-Token).", DefaultValueFactory = _ => "sim-v2-token" };
+var v1Token = new Option<string>("--v1-token") { Description = "API v1 token accepted in file hash list bodies.", DefaultValueFactory = _ => "sim-v1-token" };
+var noSwg = new Option<bool>("--no-swg") { Description = "The tenant lacks Secure Web Gateway: URL list calls answer 403." };
+var noThreatProtection = new Option<bool>("--no-threat-protection") { Description = "The tenant lacks Threat Protection: file hash calls answer 403." };
+var rate = new Option<int>("--requests-per-second") { Description = "Rate limit (0: none).", DefaultValueFactory = _ => 20 };
+var fileHashLists = new Option<string[]>("--file-hash-lists") { Description = "Names of the tenant's custom file profiles; unset accepts any.", AllowMultipleArgumentsPerToken = true };
+var netskopeErrorRate = new Option<double>("--error-rate") { Description = "Probability of a 503 per request." };
+var netskopeSlowRate = new Option<double>("--slow-rate") { Description = "Probability of a slow answer per request." };
+var netskopeSlowMs = new Option<int>("--slow-ms") { Description = "Delay of a slow answer.", DefaultValueFactory = _ => 5000 };
+
+var netskope = new Command("netskope", "Serve a Netskope tenant's URL list and file hash list APIs.")
+{
+    port, token, v1Token, noSwg, noThreatProtection, rate, fileHashLists, netskopeErrorRate, netskopeSlowRate, netskopeSlowMs,
+};
+netskope.SetAction(async (parsed, cancellationToken) =>
+{
+    var profiles = parsed.GetValue(fileHashLists);
+    await using var simulator = await NetskopeSimulator.StartAsync(new NetskopeSimulatorOptions
+    {
+        Port = parsed.GetValue(port),
+        Token = parsed.GetValue(token)!,
+        V1Token = parsed.GetValue(v1Token)!,
+        SecureWebGateway = !parsed.GetValue(noSwg),
+        ThreatProtection = !parsed.GetValue(noThreatProtection),
+        RequestsPerSecond = parsed.GetValue(rate),
+        FileHashLists = profiles is { Length: > 0 } ? profiles : null,
+        Faults = new NetskopeFaults
+        {
+            ErrorRate = parsed.GetValue(netskopeErrorRate),
+            SlowRate = parsed.GetValue(netskopeSlowRate),
+            SlowMilliseconds = parsed.GetValue(netskopeSlowMs),
+        },
+    }, cancellationToken);
+    Console.WriteLine($"Netskope simulator listening on {simulator.BaseUrl}");
+    await simulator.WaitForShutdownAsync(cancellationToken);
+    return 0;
+});
+
+var root = new RootCommand("Simulators of the services ThreatExchange talks to, for demos, tests and benchmarks.") { proofpoint, netskope };
 return await root.Parse(args).InvokeAsync();

@@ -1,3 +1,7 @@
 using BenchmarkDotNet.Running;
+using ThreatExchange.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(ThreatExchange.Benchmarks.ExtractionBenchmarks).Assembly).Run(args);
+if (args is ["requests"])
+    return await RequestCount.RunAsync();
+BenchmarkSwitcher.FromAssembly(typeof(ExtractionBenchmarks).Assembly).Run(args);
+return 0;
