@@ -32,12 +32,10 @@ public sealed class TapClient : IDisposable
     private readonly HttpClient _http;
     private readonly TapClientOptions _options;
     private readonly string _authorization;
-    private readonly TimeProvider _clock;
 
     public TapClient(TapClientOptions options, ITapRequestGate gate, TimeProvider clock, HttpMessageHandler? connections = null)
     {
         _options = options;
-        _clock = clock;
         _authorization = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Principal}:{options.Secret.Reveal()}"));
         var gated = new RequestGateHandler(gate, clock) { InnerHandler = connections ?? SharedConnections };
         var resilient = new ResilienceHandler(BuildPipeline(options, clock)) { InnerHandler = gated };
@@ -119,9 +117,9 @@ public sealed class TapClient : IDisposable
             401 => new TapException(TapErrorKind.Unauthorized, "Proofpoint rejected the credentials (401): verify the principal and secret."),
             403 => new TapException(TapErrorKind.Forbidden, "Proofpoint accepted the credentials but they are not entitled to the SIEM API (403): verify the permissions of the service principal."),
             404 => new TapException(TapErrorKind.NotFound, $"Proofpoint has no SIEM API at {_options.BaseUrl} (404): verify the base URL."),
+            // The wait is the budget's to keep: the request gate has already reported this 429, Retry-After included.
             429 => new TapException(TapErrorKind.Throttled,
-                "Proofpoint says this credential's request budget is exhausted (429); requests resume once older ones age out of its 24-hour window.",
-                retryNotBefore: RetryAfter(response, _clock) is { } wait ? _clock.GetUtcNow() + wait : null),
+                "Proofpoint says this credential's request budget is exhausted (429); requests resume once older ones age out of its 24-hour window."),
             >= 500 => new TapException(TapErrorKind.ServerError, $"Proofpoint failed with {code} after {_options.MaxAttempts} attempts: \"{text}\""),
             _ => new TapException(TapErrorKind.Unexpected, $"Proofpoint answered {code}, which this client does not expect: \"{text}\""),
         };
