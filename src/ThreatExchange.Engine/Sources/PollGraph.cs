@@ -48,8 +48,10 @@ internal static class PollGraph
             .Via(drain)
             .ToMaterialized(Sink.ForEach<string>(summary => log.Info(summary)), Keep.Both)
             .Run(materializer);
+        // The graph owns the client: it is disposed once the last in-flight request has settled, not under it.
         done.ContinueWith(t =>
         {
+            client.Dispose();
             if (t.IsFaulted)
                 log.Error(t.Exception, "The poll graph stopped on an error.");
         }, TaskScheduler.Default);
@@ -78,6 +80,11 @@ internal static class PollGraph
                 {
                     var recorded = await entity.Ask<PollProtocol.Recorded>(new PollProtocol.RecordFailure(fetch.Window, e), AskTimeout).ConfigureAwait(false);
                     return (true, recorded.Summary);
+                }
+                catch (Exception e) when (e is AskTimeoutException or OperationCanceledException or ObjectDisposedException)
+                {
+                    // The entity is stopping or too busy to answer: end this drain; the next tick starts afresh from the journal's state.
+                    return (true, $"window {fetch.Window} was not recorded: {e.Message}");
                 }
             default:
                 return Option<(bool, string)>.None;

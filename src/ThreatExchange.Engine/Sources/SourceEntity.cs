@@ -23,7 +23,6 @@ public sealed class SourceEntity : ReceivePersistentActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private SourceState _state;
     private PollGraph.Handles? _poll;
-    private TapClient? _client;
     /// <summary>Not persisted: a window that was still current is simply asked again after this.</summary>
     private DateTimeOffset? _stillCurrentUntil;
 
@@ -154,17 +153,15 @@ public sealed class SourceEntity : ReceivePersistentActor
         var configuration = _state.Configuration!.Unprotect(_protector);
         var gate = new ShardedRequestGate(_budgetRegion, BudgetKey.For(configuration.Principal, configuration.BaseUrl).ToString(), configuration.RequestBudgetPerDay);
         // Retries and timeouts wait in real time whatever clock plans the windows, or a test's frozen clock would stall them.
-        _client = new TapClient(TapClientOptions.From(configuration), gate, TimeProvider.System);
+        var client = new TapClient(TapClientOptions.From(configuration), gate, TimeProvider.System);
         var extractor = new IocExtractor(configuration.EffectiveEventTypes);
-        _poll = PollGraph.Run(Self, TimeSpan.FromSeconds(configuration.PollIntervalSeconds), _client, extractor, Context.Materializer(), _log);
+        _poll = PollGraph.Run(Self, TimeSpan.FromSeconds(configuration.PollIntervalSeconds), client, extractor, Context.Materializer(), _log);
     }
 
     private void StopPolling()
     {
         _poll?.KillSwitch.Shutdown();
         _poll = null;
-        _client?.Dispose();
-        _client = null;
     }
 
     private SourceReplies.Status Status() => new(
