@@ -4,6 +4,7 @@ using Akka.Actor;
 using System.Runtime.Serialization;
 using Akka.Serialization;
 using ThreatExchange.Engine.Budget;
+using ThreatExchange.Engine.Sharing;
 using ThreatExchange.Engine.Sources;
 
 namespace ThreatExchange.Engine.Serialization;
@@ -39,6 +40,16 @@ public sealed class EngineSerializer(ExtendedActorSystem system) : SerializerWit
         ["source.resumed.v1"] = typeof(SourceEvents.Resumed),
         ["source.deleted.v1"] = typeof(SourceEvents.Deleted),
         ["source.snapshot.v1"] = typeof(SourceSnapshot),
+        ["sharing.configure.v1"] = typeof(SharingCommands.Configure),
+        ["sharing.delete.v1"] = typeof(SharingCommands.Delete),
+        ["sharing.get-status.v1"] = typeof(SharingQueries.GetStatus),
+        ["sharing.accepted.v1"] = typeof(SharingReplies.Accepted),
+        ["sharing.rejected.v1"] = typeof(SharingReplies.Rejected),
+        ["sharing.status.v1"] = typeof(SharingReplies.Status),
+        ["sharing.rule-set.v1"] = typeof(SharingEvents.RuleSet),
+        ["sharing.batch-shared.v1"] = typeof(SharingEvents.BatchShared),
+        ["sharing.push-failed.v1"] = typeof(SharingEvents.PushFailed),
+        ["sharing.deleted.v1"] = typeof(SharingEvents.Deleted),
         ["budget.acquire.v1"] = typeof(BudgetCommands.Acquire),
         ["budget.report-throttled.v1"] = typeof(BudgetCommands.ReportThrottled),
         ["budget.report-succeeded.v1"] = typeof(BudgetCommands.ReportSucceeded),

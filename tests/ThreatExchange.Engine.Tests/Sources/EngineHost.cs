@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using ThreatExchange.Domain.Configuration;
 using ThreatExchange.Domain.Secrets;
 using ThreatExchange.Engine.Persistence;
+using ThreatExchange.Engine.Sharing;
 using ThreatExchange.Engine.Sources;
 
 namespace ThreatExchange.Engine.Tests.Sources;
@@ -25,6 +26,8 @@ public sealed class EngineHost : IAsyncDisposable
 
     public IActorRef Sources => _host.Services.GetRequiredService<IRequiredActor<SourceRegion>>().ActorRef;
 
+    public IActorRef Sharing => _host.Services.GetRequiredService<IRequiredActor<SharingRegion>>().ActorRef;
+
     public static async Task<EngineHost> StartAsync(string databasePath, SecretProtector protector, TimeProvider clock, SourceSettings? settings = null)
     {
         var host = new HostBuilder()
@@ -33,7 +36,8 @@ public sealed class EngineHost : IAsyncDisposable
                 .WithAkkaHocon()
                 .WithThreatExchangePersistence(JournalSettings.SqliteFile(databasePath))
                 .WithThreatExchangeCluster()
-                .WithSources(settings ?? new SourceSettings(), protector, clock)))
+                .WithSources(settings ?? new SourceSettings(), protector, clock)
+                .WithSharing(new SharingSettings { BatchWindow = TimeSpan.FromMilliseconds(500), NetskopeRetryBaseDelay = TimeSpan.FromMilliseconds(50) }, protector, clock)))
             .Build();
         await host.StartAsync();
         return new EngineHost(host);

@@ -1,0 +1,162 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Microsoft.Extensions.Time.Testing;
+using ThreatExchange.Domain.Configuration;
+using ThreatExchange.Domain.Secrets;
+using ThreatExchange.Engine.Sharing;
+using ThreatExchange.Engine.Sources;
+using ThreatExchange.Engine.Tests.Sources;
+using ThreatExchange.Simulators.Netskope;
+using ThreatExchange.Simulators.Proofpoint;
+
+namespace ThreatExchange.Engine.Tests.Sharing;
+
+/// <summary>TAP simulator → source entity → sharing entity → Netskope simulator, in one process on a real SQLite file.</summary>
+public sealed class SharingEndToEndSpecs : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+    private static readonly string[] UrlTypes = ["url", "domain", "fqdn", "ipv4", "ipv6"];
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("te-sharing-").FullName;
+    private readonly SecretProtector _protector = new(RandomNumberGenerator.GetBytes(32));
+    private readonly FakeTimeProvider _clock = new(T0);
+    private ProofpointSimulator _tap = null!;
+    private NetskopeSimulator _prod = null!;
+    private NetskopeSimulator _dev = null!;
+
+    public async Task InitializeAsync()
+    {
+        _tap = await ProofpointSimulator.StartAsync(new ProofpointSimulatorOptions { Seed = 31, ThreatsPerHour = 150, Clock = _clock, MaxIndexDelay = TimeSpan.FromMinutes(1) });
+        _prod = await NetskopeSimulator.StartAsync(new NetskopeSimulatorOptions { RequestsPerSecond = 0 });
+        _dev = await NetskopeSimulator.StartAsync(new NetskopeSimulatorOptions { RequestsPerSecond = 0 });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _tap.DisposeAsync();
+        await _prod.DisposeAsync();
+        await _dev.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private string Database => Path.Combine(_folder, "data", "threat-exchange.db");
+
+    private SourceConfiguration Source() => new()
+    {
+        Name = "tap", BaseUrl = _tap.BaseUrl.ToString(), Principal = "sim-principal", Secret = new Secret("sim-secret"), InitialRangeHours = 2,
+    };
+
+    private static TenantConfiguration Tenant(string name, NetskopeSimulator simulator) => new()
+    {
+        Name = name, TenantUrl = simulator.BaseUrl.ToString(), V2Token = new Secret("sim-v2-token"), V1Token = new Secret("sim-v1-token"),
+        UrlListName = "proofpoint-urls", FileHashListName = "proofpoint-hashes",
+    };
+
+    private async Task Share(EngineHost host, string rule, TenantConfiguration tenant)
+    {
+        var reply = await host.Sharing.Ask<ISharingReply>(new SharingCommands.Configure(rule,
+            new SharingRule { Name = rule, Source = "tap", Tenant = tenant.Name }, StoredTenant.Protect(tenant, _protector)), TimeSpan.FromSeconds(10));
+        Assert.IsType<SharingReplies.Accepted>(reply);
+    }
+
+    /// <summary>What the lists must hold: every IoC the simulator made in the range whose latest status is active.</summary>
+    private (string[] Urls, string[] Hashes) Expected(DateTimeOffset from, DateTimeOffset to)
+    {
+        var active = _tap.Generator.Truth(from, to).Where(t => t.ThreatStatus == "active").ToList();
+        return (active.Where(t => UrlTypes.Contains(t.Type)).Select(t => t.Value).Order(StringComparer.Ordinal).ToArray(),
+                active.Where(t => t.Type is "md5" or "sha256").Select(t => t.Value).Order(StringComparer.Ordinal).ToArray());
+    }
+
+    private static async Task<(string[] Urls, string[] Hashes)> Deployed(NetskopeSimulator simulator)
+    {
+        using var http = new HttpClient { BaseAddress = simulator.BaseUrl };
+        var urls = await http.GetFromJsonAsync<Dictionary<string, JsonElement>>("/_sim/urllists");
+        var hashes = await http.GetFromJsonAsync<Dictionary<string, string[]>>("/_sim/filehashlists");
+        var urlValues = urls!.TryGetValue("proofpoint-urls", out var list) ? list.GetProperty("urls").EnumerateArray().Select(u => u.GetString()!).ToArray() : [];
+        var hashValues = hashes!.TryGetValue("proofpoint-hashes", out var h) ? h : [];
+        return (urlValues.Order(StringComparer.Ordinal).ToArray(), hashValues.Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
+    public async Task The_deployed_lists_equal_the_active_truth_and_hold_nothing_twice()
+    {
+        await using var host = await EngineHost.StartAsync(Database, _protector, _clock);
+        var kit = new TestKit(host.System);
+        await host.ConfigureAsync(Source(), _protector);
+        await Share(host, "tap-to-prod", Tenant("prod", _prod));
+
+        var expected = Expected(T0.AddHours(-2), T0.AddMinutes(-2));
+        Assert.NotEmpty(expected.Urls);
+        Assert.NotEmpty(expected.Hashes);
+        await kit.AwaitAssertAsync(async () =>
+        {
+            var deployed = await Deployed(_prod);
+            Assert.Equal(expected.Urls, deployed.Urls);
+            Assert.Equal(expected.Hashes, deployed.Hashes);
+        }, Wait);
+        Assert.True(_tap.Generator.Truth(T0.AddHours(-2), T0.AddMinutes(-2)).Any(t => t.ThreatStatus != "active"),
+            "The range should hold retracted IoCs that must stay out of the lists.");
+    }
+
+    [Fact]
+    public async Task Netskope_failing_for_a_while_never_stops_polling_and_everything_arrives_after_it_recovers()
+    {
+        _prod.Faults = new NetskopeFaults { ErrorRate = 1 };
+        await using var host = await EngineHost.StartAsync(Database, _protector, _clock);
+        var kit = new TestKit(host.System);
+        await host.ConfigureAsync(Source(), _protector);
+        await Share(host, "tap-to-prod", Tenant("prod", _prod));
+
+        await kit.AwaitAssertAsync(async () => Assert.Equal(T0.AddMinutes(-2), (await host.StatusAsync("tap")).Checkpoint), Wait);
+        await kit.AwaitAssertAsync(async () =>
+        {
+            var status = await host.Sharing.Ask<SharingReplies.Status>(new SharingQueries.GetStatus("tap-to-prod"), TimeSpan.FromSeconds(5));
+            Assert.Contains("503", status.LastError, StringComparison.Ordinal);
+            Assert.Equal(0, status.Offset);
+        }, Wait);
+
+        _prod.Faults = new NetskopeFaults();
+        var expected = Expected(T0.AddHours(-2), T0.AddMinutes(-2));
+        await kit.AwaitAssertAsync(async () => AssertHolds(expected, await Deployed(_prod)), Wait);
+    }
+
+    private static void AssertHolds((string[] Urls, string[] Hashes) expected, (string[] Urls, string[] Hashes) deployed)
+    {
+        Assert.Equal(expected.Urls, deployed.Urls);
+        Assert.Equal(expected.Hashes, deployed.Hashes);
+    }
+
+    [Fact]
+    public async Task Two_tenants_fed_from_one_source_each_get_the_full_set_and_a_restart_loses_and_doubles_nothing()
+    {
+        var expected = Expected(T0.AddHours(-2), T0.AddMinutes(-2));
+        await using (var host = await EngineHost.StartAsync(Database, _protector, _clock))
+        {
+            var kit = new TestKit(host.System);
+            await host.ConfigureAsync(Source(), _protector);
+            await Share(host, "tap-to-prod", Tenant("prod", _prod));
+            await Share(host, "tap-to-dev", Tenant("dev", _dev));
+            await kit.AwaitAssertAsync(async () =>
+            {
+                AssertHolds(expected, await Deployed(_prod));
+                AssertHolds(expected, await Deployed(_dev));
+            }, Wait);
+        }
+
+        // A new hour of data arrives while nothing runs; on restart both rules resume from their offsets.
+        _clock.Advance(TimeSpan.FromHours(1));
+        await using var again = await EngineHost.StartAsync(Database, _protector, _clock);
+        var later = new TestKit(again.System);
+        var grown = Expected(T0.AddHours(-2), T0.AddMinutes(58));
+        Assert.NotEmpty(expected.Urls.Except(grown.Urls));
+        await later.AwaitAssertAsync(async () =>
+        {
+            AssertHolds(grown, await Deployed(_prod));
+            AssertHolds(grown, await Deployed(_dev));
+        }, Wait);
+    }
+}
