@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using ThreatExchange.Domain.Configuration;
 using ThreatExchange.Domain.Secrets;
 using ThreatExchange.Engine.Persistence;
+using ThreatExchange.Engine.ReadSide;
 using ThreatExchange.Engine.Sharing;
 using ThreatExchange.Engine.Sources;
 
@@ -20,7 +21,9 @@ public sealed class EngineHost : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private EngineHost(IHost host) => _host = host;
+    private EngineHost(IHost host, string databasePath) => (_host, ReadSide) = (host, new ReadSideStore(JournalSettings.SqliteFile(databasePath)));
+
+    public ReadSideStore ReadSide { get; }
 
     public ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
 
@@ -35,12 +38,13 @@ public sealed class EngineHost : IAsyncDisposable
             .ConfigureServices(services => services.AddAkka("te-test", builder => builder
                 .WithAkkaHocon()
                 .WithThreatExchangePersistence(JournalSettings.SqliteFile(databasePath))
+                .WithReadSide(JournalSettings.SqliteFile(databasePath), new ReadSideSettings { BatchWindow = TimeSpan.FromMilliseconds(200) }, clock)
                 .WithThreatExchangeCluster()
                 .WithSources(settings ?? new SourceSettings(), protector, clock)
                 .WithSharing(new SharingSettings { BatchWindow = TimeSpan.FromMilliseconds(500), NetskopeRetryBaseDelay = TimeSpan.FromMilliseconds(50) }, protector, clock)))
             .Build();
         await host.StartAsync();
-        return new EngineHost(host);
+        return new EngineHost(host, databasePath);
     }
 
     public async Task<SourceReplies.Status> StatusAsync(string name) =>

@@ -1,0 +1,85 @@
+using LinqToDB;
+using LinqToDB.Async;
+using LinqToDB.Data;
+using ThreatExchange.Engine.Persistence;
+
+namespace ThreatExchange.Engine.ReadSide;
+
+public sealed record CatalogQuery(
+    string? Type = null, string? Status = null, string? Source = null, string? Text = null, DateTimeOffset? Since = null, int Offset = 0, int Limit = 50);
+
+public sealed record Page<T>(IReadOnlyList<T> Items, int Total);
+
+public sealed record AuditQuery(string? Configuration = null, string? Level = null, DateTimeOffset? Since = null, int Limit = 100);
+
+/// <summary>The read side's tables in the journal's own database, created on first use, and the queries over them.</summary>
+public sealed class ReadSideStore(JournalSettings settings)
+{
+    private DataConnection Open() => new(new DataOptions().UseConnectionString(settings.ProviderName, settings.ConnectionString));
+
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        await db.CreateTableAsync<CatalogRow>(tableOptions: TableOptions.CheckExistence, token: cancellationToken);
+        await db.CreateTableAsync<AuditRow>(tableOptions: TableOptions.CheckExistence, token: cancellationToken);
+        await db.CreateTableAsync<ProjectionOffsetRow>(tableOptions: TableOptions.CheckExistence, token: cancellationToken);
+    }
+
+    public async Task<long> OffsetAsync(string projection, CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        return await db.GetTable<ProjectionOffsetRow>().Where(r => r.Name == projection).Select(r => (long?)r.Offset).FirstOrDefaultAsync(cancellationToken) ?? 0;
+    }
+
+    /// <summary>Applies one batch of projected changes and the new offset in one transaction: a restart neither loses nor repeats them.</summary>
+    public async Task ApplyAsync(string projection, long offset, ReadSideBatch batch, TimeSpan auditRetention, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken);
+        var values = batch.CatalogValues.ToList();
+        var existing = values.Count == 0
+            ? new Dictionary<string, CatalogRow>()
+            : await db.GetTable<CatalogRow>().Where(r => values.Contains(r.Value)).ToDictionaryAsync(r => r.Value, cancellationToken);
+        foreach (var row in batch.Merge(existing))
+            await db.InsertOrReplaceAsync(row, token: cancellationToken);
+        foreach (var audit in batch.Audit)
+            await db.InsertAsync(audit, token: cancellationToken);
+        var expired = now - auditRetention;
+        await db.GetTable<AuditRow>().Where(r => r.At < expired).DeleteAsync(cancellationToken);
+        await db.InsertOrReplaceAsync(new ProjectionOffsetRow { Name = projection, Offset = offset }, token: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<Page<CatalogRow>> QueryCatalogAsync(CatalogQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        var rows = db.GetTable<CatalogRow>().AsQueryable();
+        if (query.Type is { } type)
+            rows = rows.Where(r => r.Type == type);
+        if (query.Status is { } status)
+            rows = rows.Where(r => r.Status == status);
+        if (query.Source is { } source)
+            rows = rows.Where(r => ("," + r.Sources + ",").Contains("," + source + ","));
+        if (query.Text is { } text)
+            rows = rows.Where(r => r.Value.Contains(text));
+        if (query.Since is { } since)
+            rows = rows.Where(r => r.LastSeen >= since);
+        var total = await rows.CountAsync(cancellationToken);
+        var page = await rows.OrderByDescending(r => r.LastSeen).ThenBy(r => r.Value)
+            .Skip(Math.Max(0, query.Offset)).Take(Math.Clamp(query.Limit, 1, 1000)).ToListAsync(cancellationToken);
+        return new Page<CatalogRow>(page, total);
+    }
+
+    public async Task<IReadOnlyList<AuditRow>> QueryAuditAsync(AuditQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        var rows = db.GetTable<AuditRow>().AsQueryable();
+        if (query.Configuration is { } configuration)
+            rows = rows.Where(r => r.Configuration == configuration);
+        if (query.Level is { } level)
+            rows = rows.Where(r => r.Level == level);
+        if (query.Since is { } since)
+            rows = rows.Where(r => r.At >= since);
+        return await rows.OrderByDescending(r => r.Id).Take(Math.Clamp(query.Limit, 1, 1000)).ToListAsync(cancellationToken);
+    }
+}
