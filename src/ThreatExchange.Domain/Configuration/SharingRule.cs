@@ -50,7 +50,7 @@ public sealed record SharingRule
         if (rules.Required("tenant", "Plugin Configuration to Share", Tenant))
         {
             tenant = context.Tenants.FirstOrDefault(t => t.Name == Tenant);
-            if (context.SourceNames.Contains(Tenant, StringComparer.Ordinal))
+            if (tenant is null && context.SourceNames.Contains(Tenant, StringComparer.Ordinal))
                 rules.Add("tenant", "Sharing IoCs to Proofpoint is not supported.");
             else if (tenant is null)
                 rules.Add("tenant", $"Plugin Configuration to Share '{Tenant}' does not exist.");

@@ -43,6 +43,13 @@ public sealed class SharingRuleSpecs
             SingleError(Valid() with { Tenant = "tap" }));
 
     [Fact]
+    public void A_tenant_may_share_its_name_with_a_source()
+    {
+        var context = new SharingContext(["prod"], [Prod], []);
+        Assert.Empty((Valid() with { Source = "prod" }).Validate(context));
+    }
+
+    [Fact]
     public void The_source_and_tenant_must_exist()
     {
         var errors = (Valid() with { Source = "nope", Tenant = "ghost" }).Validate(Context());
