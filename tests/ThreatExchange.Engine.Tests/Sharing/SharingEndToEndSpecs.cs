@@ -59,9 +59,9 @@ public sealed class SharingEndToEndSpecs : IAsyncLifetime
 
     private async Task Share(EngineHost host, string rule, TenantConfiguration tenant)
     {
-        var reply = await host.Sharing.Ask<ISharingReply>(new SharingCommands.Configure(rule,
-            new SharingRule { Name = rule, Source = "tap", Tenant = tenant.Name }, StoredTenant.Protect(tenant, _protector)), TimeSpan.FromSeconds(10));
-        Assert.IsType<SharingReplies.Accepted>(reply);
+        Assert.IsType<SharingReplies.Accepted>(await host.DirectoryAsync(new DirectoryCommands.RegisterSource("tap")));
+        Assert.IsType<SharingReplies.Accepted>(await host.DirectoryAsync(new DirectoryCommands.SetTenant(StoredTenant.Protect(tenant, _protector))));
+        Assert.IsType<SharingReplies.Accepted>(await host.DirectoryAsync(new DirectoryCommands.SetRule(new SharingRule { Name = rule, Source = "tap", Tenant = tenant.Name })));
     }
 
     /// <summary>What the lists must hold: every IoC the simulator made in the range whose latest status is active.</summary>
@@ -127,6 +127,26 @@ public sealed class SharingEndToEndSpecs : IAsyncLifetime
         var audit = await host.ReadSide.QueryAuditAsync(new AuditQuery(Configuration: "tap"));
         Assert.Contains(audit, a => a.Kind == "poll" && a.Message.StartsWith("Window 2026-12-03T10:00:00Z/2026-12-03T11:00:00Z", StringComparison.Ordinal));
         Assert.Contains(await host.ReadSide.QueryAuditAsync(new AuditQuery(Configuration: "tap-to-prod")), a => a.Kind == "share");
+    }
+
+    [Fact]
+    public async Task The_directory_keeps_one_rule_per_list_and_no_sharing_back_to_proofpoint()
+    {
+        await using var host = await EngineHost.StartAsync(Database, _protector, _clock);
+        await Share(host, "tap-to-prod", Tenant("prod", _prod));
+
+        var rival = await host.DirectoryAsync(new DirectoryCommands.SetRule(new SharingRule { Name = "second", Source = "tap", Tenant = "prod", Actions = ["url-list"] }));
+        Assert.Contains(Assert.IsType<SharingReplies.Rejected>(rival).Errors,
+            e => e.Message == "The URL list 'proofpoint-urls' of tenant 'prod' is already the target of sharing rule 'tap-to-prod'.");
+        var back = await host.DirectoryAsync(new DirectoryCommands.SetRule(new SharingRule { Name = "back", Source = "tap", Tenant = "tap" }));
+        Assert.Contains(Assert.IsType<SharingReplies.Rejected>(back).Errors, e => e.Message == "Sharing IoCs to Proofpoint is not supported.");
+        var inUse = await host.DirectoryAsync(new DirectoryCommands.DeleteTenant("prod"));
+        Assert.Contains(Assert.IsType<SharingReplies.Rejected>(inUse).Errors, e => e.Message.Contains("target of sharing rule 'tap-to-prod'", StringComparison.Ordinal));
+
+        Assert.IsType<SharingReplies.Accepted>(await host.DirectoryAsync(new DirectoryCommands.DeleteRule("tap-to-prod")));
+        Assert.IsType<SharingReplies.Accepted>(await host.DirectoryAsync(new DirectoryCommands.DeleteTenant("prod")));
+        var status = await host.Sharing.Ask<SharingReplies.Status>(new SharingQueries.GetStatus("tap-to-prod"), TimeSpan.FromSeconds(5));
+        Assert.True(status.Deleted);
     }
 
     [Fact]

@@ -31,6 +31,11 @@ public sealed class EngineHost : IAsyncDisposable
 
     public IActorRef Sharing => _host.Services.GetRequiredService<IRequiredActor<SharingRegion>>().ActorRef;
 
+    public IActorRef Directory => _host.Services.GetRequiredService<IRequiredActor<DirectoryRegion>>().ActorRef;
+
+    public async Task<ISharingReply> DirectoryAsync(IDirectoryMessage message) =>
+        await Directory.Ask<ISharingReply>(message, TimeSpan.FromSeconds(15));
+
     public static async Task<EngineHost> StartAsync(string databasePath, SecretProtector protector, TimeProvider clock, SourceSettings? settings = null)
     {
         var host = new HostBuilder()
