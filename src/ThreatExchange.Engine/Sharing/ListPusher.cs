@@ -22,7 +22,8 @@ internal sealed class ListPusher(NetskopeHttp http, TenantConfiguration tenant) 
     {
         var listId = state.UrlListId;
         var refused = new List<Unshared>();
-        if (plan.ChangesUrlList)
+        var rule = state.Rule!;
+        if (plan.ChangesUrlList || (plan.Reconcile && rule.Actions.Contains(SharingActions.UrlList)))
         {
             listId ??= (await _urls.FindAsync(tenant.UrlListName, cancellationToken).ConfigureAwait(false))?.Id;
             var additions = plan.UrlsAdded.Select(a => a.Value).ToList();
@@ -34,7 +35,7 @@ internal sealed class ListPusher(NetskopeHttp http, TenantConfiguration tenant) 
                 if (content.Count > 0)
                     result = await _urls.CreateAsync(tenant.UrlListName, tenant.UrlListType, content, cancellationToken).ConfigureAwait(false);
             }
-            else if (removed.Count > 0)
+            else if (removed.Count > 0 || plan.Reconcile)
             {
                 result = await _urls.ReplaceAsync(listId.Value, tenant.UrlListType, content, cancellationToken).ConfigureAwait(false);
             }
@@ -53,7 +54,7 @@ internal sealed class ListPusher(NetskopeHttp http, TenantConfiguration tenant) 
             }
             await _urls.DeployAsync(cancellationToken).ConfigureAwait(false);
         }
-        if (plan.ChangesFileHashList)
+        if (plan.ChangesFileHashList || (plan.Reconcile && rule.Actions.Contains(SharingActions.FileHashList)))
         {
             var removed = plan.HashesRemoved.ToHashSet(StringComparer.Ordinal);
             var content = state.FileHashes.Keys.Where(k => !removed.Contains(k)).Concat(plan.HashesAdded.Select(a => a.Value)).ToList();

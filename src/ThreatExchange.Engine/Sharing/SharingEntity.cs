@@ -30,6 +30,8 @@ public sealed class SharingEntity : ReceivePersistentActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private SharingState _state;
     private UniqueKillSwitch? _graph;
+    /// <summary>Not persisted on purpose: every start of the graph begins by rewriting the lists from the state.</summary>
+    private bool _reconciled;
 
     public SharingEntity(string ruleName, SharingSettings settings, SecretProtector protector, TimeProvider clock)
     {
@@ -55,9 +57,12 @@ public sealed class SharingEntity : ReceivePersistentActor
             _state.LastPushAt, _state.LastError, _state.LastErrorAt)));
 
         Command<SharingProtocol.GetOffset>(_ => Sender.Tell(_state.Offset));
-        Command<SharingProtocol.PlanBatch>(p => Sender.Tell(new SharingProtocol.Work(_state, _state.Plan(p.Iocs, p.ThroughSequenceNr, Now))));
+        Command<SharingProtocol.PlanBatch>(p => Sender.Tell(new SharingProtocol.Work(_state,
+            _state.Plan(p.Iocs, p.ThroughSequenceNr, Now) with { Reconcile = !_reconciled })));
         Command<SharingProtocol.RecordBatch>(r =>
         {
+            if (r.Plan.Reconcile)
+                _reconciled = true;
             var refused = r.Outcome.Refused.Select(u => u.Value).ToHashSet(StringComparer.Ordinal);
             var plan = r.Plan;
             var shared = new SharingEvents.BatchShared(plan.ThroughSequenceNr, r.Outcome.UrlListId,
@@ -114,6 +119,7 @@ public sealed class SharingEntity : ReceivePersistentActor
     {
         _graph?.Shutdown();
         _graph = null;
+        _reconciled = false;
         if (!_state.ShouldShare)
             return;
         var tenant = _state.Tenant!.Unprotect(_protector);

@@ -16,6 +16,12 @@ public sealed record SharingPlan(
     IReadOnlyList<Unshared> Unshared,
     IReadOnlyList<SharedEntry> Refreshed)
 {
+    /// <summary>
+    /// Set on the first push after a (re)start: a push may have reached Netskope without its event being
+    /// persisted, so the lists are rewritten whole from the state to drop anything the state does not hold.
+    /// </summary>
+    public bool Reconcile { get; init; }
+
     public bool ChangesUrlList => UrlsAdded.Count > 0 || UrlsRemoved.Count > 0;
 
     public bool ChangesFileHashList => HashesAdded.Count > 0 || HashesRemoved.Count > 0;
