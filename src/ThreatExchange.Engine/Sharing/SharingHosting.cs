@@ -17,12 +17,7 @@ public static class SharingHosting
     /// <remarks>Also the <c>directory</c> region, whose single entity validates tenants and rules against each other.</remarks>
     public static AkkaConfigurationBuilder WithSharing(this AkkaConfigurationBuilder builder, SharingSettings settings, SecretProtector protector, TimeProvider clock)
     {
-        var options = new ShardOptions
-        {
-            RememberEntities = true,
-            RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
-            StateStoreMode = StateStoreMode.DData,
-        };
+        var options = ShardDefaults.Remembered();
         return builder
             .WithShardRegion<SharingRegion>("sharing", rule => SharingEntity.PropsFor(rule, settings, protector, clock), new SharingMessageExtractor(), options)
             .WithShardRegion<DirectoryRegion>("directory", (_, registry) => _ => DirectoryEntity.PropsFor(protector, registry.Get<SharingRegion>()),

@@ -24,12 +24,7 @@ public static class SourceHosting
     /// </summary>
     public static AkkaConfigurationBuilder WithSources(this AkkaConfigurationBuilder builder, SourceSettings settings, SecretProtector protector, TimeProvider clock)
     {
-        var options = new ShardOptions
-        {
-            RememberEntities = true,
-            RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
-            StateStoreMode = StateStoreMode.DData,
-        };
+        var options = ShardDefaults.Remembered();
         return builder
             .WithShardRegion<BudgetRegion>("budget", credential => BudgetEntity.PropsFor(credential, clock),
                 new BudgetMessageExtractor(), options)

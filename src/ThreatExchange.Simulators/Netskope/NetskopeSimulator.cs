@@ -61,13 +61,11 @@ public sealed class NetskopeSimulator : IAsyncDisposable
         public List<string> Current => Pending ?? Deployed;
     }
 
-    private readonly WebApplication _app;
+    private readonly LoopbackServer _server;
     private readonly NetskopeSimulatorOptions _options;
     private readonly Dictionary<long, UrlList> _urlLists = [];
     private readonly Dictionary<string, List<string>> _fileHashLists = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int> _requests = new();
     private readonly Lock _lock = new();
-    private readonly Random _dice;
     private long _nextId = 1;
     private long _rateWindow = -1;
     private int _rateCount;
@@ -76,15 +74,12 @@ public sealed class NetskopeSimulator : IAsyncDisposable
     {
         _options = options;
         Faults = options.Faults;
-        _dice = new Random(options.Seed);
         foreach (var name in options.FileHashLists ?? [])
             _fileHashLists[name] = [];
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
-        _app = builder.Build();
-        _app.Use(async (context, next) =>
+        _server = new LoopbackServer(options.Port, options.Seed);
+        var app = _server.App;
+        app.Use(async (context, next) =>
         {
             // Clients given a tenant URL with a trailing slash send //api/...; Netskope accepts those.
             var path = context.Request.Path.Value ?? "";
@@ -93,27 +88,27 @@ public sealed class NetskopeSimulator : IAsyncDisposable
             await next(context);
         });
 
-        _app.MapGet("/api/v2/policy/urllist", (Func<HttpContext, Task<IResult>>)(c => Guarded(c, "urllist.list", v2: true, ListUrlLists)));
-        _app.MapGet("/api/v2/policy/urllist/{id:long}", (HttpContext c, long id) => Guarded(c, "urllist.get", v2: true, () => GetUrlList(id)));
-        _app.MapPost("/api/v2/policy/urllist", (Func<HttpContext, Task<IResult>>)(c => Guarded(c, "urllist.create", v2: true, () => CreateUrlList(c))));
-        _app.MapPatch("/api/v2/policy/urllist/{id:long}/append", (HttpContext c, long id) => Guarded(c, "urllist.append", v2: true, () => ChangeUrlList(c, id, append: true)));
-        _app.MapPatch("/api/v2/policy/urllist/{id:long}/replace", (HttpContext c, long id) => Guarded(c, "urllist.replace", v2: true, () => ChangeUrlList(c, id, append: false)));
-        _app.MapPost("/api/v2/policy/urllist/deploy", (Func<HttpContext, Task<IResult>>)(c => Guarded(c, "urllist.deploy", v2: true, Deploy)));
-        _app.MapPost("/api/v1/updateFileHashList", (Func<HttpContext, Task<IResult>>)(c => Guarded(c, "filehashlist.update", v2: false, () => UpdateFileHashList(c))));
+        app.MapGet("/api/v2/policy/urllist", (Func<HttpContext, Task<IResult>>)(c => Guarded(c, "urllist.list", v2: true, ListUrlLists)));
+        app.MapGet("/api/v2/policy/urllist/{id:long}", (HttpContext c, long id) => Guarded(c, "urllist.get", v2: true, () => GetUrlList(id)));
+        app.MapPost("/api/v2/policy/urllist", (Func<HttpContext, Task<IResult>>)(c => Guarded(c, "urllist.create", v2: true, () => CreateUrlList(c))));
+        app.MapPatch("/api/v2/policy/urllist/{id:long}/append", (HttpContext c, long id) => Guarded(c, "urllist.append", v2: true, () => ChangeUrlList(c, id, append: true)));
+        app.MapPatch("/api/v2/policy/urllist/{id:long}/replace", (HttpContext c, long id) => Guarded(c, "urllist.replace", v2: true, () => ChangeUrlList(c, id, append: false)));
+        app.MapPost("/api/v2/policy/urllist/deploy", (Func<HttpContext, Task<IResult>>)(c => Guarded(c, "urllist.deploy", v2: true, Deploy)));
+        app.MapPost("/api/v1/updateFileHashList", (Func<HttpContext, Task<IResult>>)(c => Guarded(c, "filehashlist.update", v2: false, () => UpdateFileHashList(c))));
 
-        _app.MapGet("/_sim/urllists", () =>
+        app.MapGet("/_sim/urllists", () =>
         {
             lock (_lock)
                 return Results.Json(_urlLists.Values.ToDictionary(l => l.Name, l => new { type = l.Type, urls = l.Deployed, pending = l.Pending is not null }), Json);
         });
-        _app.MapGet("/_sim/filehashlists", () =>
+        app.MapGet("/_sim/filehashlists", () =>
         {
             lock (_lock)
                 return Results.Json(_fileHashLists.ToDictionary(p => p.Key, p => p.Value.ToList()), Json);
         });
-        _app.MapGet("/_sim/requests", () => Results.Json(new SortedDictionary<string, int>(_requests), Json));
-        _app.MapGet("/_sim/faults", () => Results.Json(Faults, Json));
-        _app.MapPost("/_sim/faults", async (HttpContext context) =>
+        app.MapGet("/_sim/requests", () => Results.Json(_server.Requests, Json));
+        app.MapGet("/_sim/faults", () => Results.Json(Faults, Json));
+        app.MapPost("/_sim/faults", async (HttpContext context) =>
         {
             Faults = await context.Request.ReadFromJsonAsync<NetskopeFaults>(Json) ?? new NetskopeFaults();
             return Results.Json(Faults, Json);
@@ -122,28 +117,22 @@ public sealed class NetskopeSimulator : IAsyncDisposable
 
     public NetskopeFaults Faults { get; set; }
 
-    public Uri BaseUrl { get; private set; } = null!;
+    public Uri BaseUrl => _server.BaseUrl;
 
     public static async Task<NetskopeSimulator> StartAsync(NetskopeSimulatorOptions options, CancellationToken cancellationToken = default)
     {
         var simulator = new NetskopeSimulator(options);
-        await simulator._app.StartAsync(cancellationToken);
-        var address = simulator._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        simulator.BaseUrl = new Uri(address);
+        await simulator._server.StartAsync(cancellationToken);
         return simulator;
     }
 
-    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _server.WaitForShutdownAsync(cancellationToken);
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
-    private void Count(string what) => _requests.AddOrUpdate(what, 1, (_, n) => n + 1);
+    private void Count(string what) => _server.Count(what);
 
-    private bool Roll(double probability)
-    {
-        lock (_lock)
-            return probability > 0 && _dice.NextDouble() < probability;
-    }
+    private bool Roll(double probability) => _server.Roll(probability);
 
     private async Task<IResult> Guarded(HttpContext context, string endpoint, bool v2, Func<Task<IResult>> handle)
     {

@@ -33,12 +33,10 @@ public sealed class ProofpointSimulator : IAsyncDisposable
         ["/v2/siem/issues"] = ["messagesDelivered", "clicksPermitted"],
     };
 
-    private readonly WebApplication _app;
+    private readonly LoopbackServer _server;
     private readonly ProofpointSimulatorOptions _options;
     private readonly TapDataGenerator _generator;
     private readonly Queue<DateTimeOffset> _sent = new();
-    private readonly ConcurrentDictionary<string, int> _requests = new();
-    private readonly Random _faultDice;
     private readonly Lock _lock = new();
     private readonly string _expectedAuthorization;
 
@@ -46,20 +44,17 @@ public sealed class ProofpointSimulator : IAsyncDisposable
     {
         _options = options;
         Faults = options.Faults;
-        _faultDice = new Random(options.Seed);
         _generator = new TapDataGenerator(options.Seed, options.ThreatsPerHour, options.MaxIndexDelay);
         _expectedAuthorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Principal}:{options.Secret}"));
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
-        _app = builder.Build();
+        _server = new LoopbackServer(options.Port, options.Seed);
+        var app = _server.App;
         foreach (var (path, keys) in Endpoints)
-            _app.MapGet(path, context => ServeSiem(context, keys));
-        _app.MapGet("/_sim/truth", ServeTruth);
-        _app.MapGet("/_sim/requests", () => Results.Json(new SortedDictionary<string, int>(_requests)));
-        _app.MapGet("/_sim/faults", () => Results.Json(Faults));
-        _app.MapPost("/_sim/faults", async (HttpContext context) =>
+            app.MapGet(path, context => ServeSiem(context, keys));
+        app.MapGet("/_sim/truth", ServeTruth);
+        app.MapGet("/_sim/requests", () => Results.Json(_server.Requests));
+        app.MapGet("/_sim/faults", () => Results.Json(Faults));
+        app.MapPost("/_sim/faults", async (HttpContext context) =>
         {
             Faults = await context.Request.ReadFromJsonAsync<TapFaults>() ?? new TapFaults();
             return Results.Json(Faults);
@@ -68,30 +63,24 @@ public sealed class ProofpointSimulator : IAsyncDisposable
 
     public TapFaults Faults { get; set; }
 
-    public Uri BaseUrl { get; private set; } = null!;
+    public Uri BaseUrl => _server.BaseUrl;
 
     public TapDataGenerator Generator => _generator;
 
     public static async Task<ProofpointSimulator> StartAsync(ProofpointSimulatorOptions options, CancellationToken cancellationToken = default)
     {
         var simulator = new ProofpointSimulator(options);
-        await simulator._app.StartAsync(cancellationToken);
-        var address = simulator._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        simulator.BaseUrl = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        await simulator._server.StartAsync(cancellationToken);
         return simulator;
     }
 
-    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _server.WaitForShutdownAsync(cancellationToken);
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
-    private void Count(string what) => _requests.AddOrUpdate(what, 1, (_, n) => n + 1);
+    private void Count(string what) => _server.Count(what);
 
-    private bool Roll(double probability)
-    {
-        lock (_lock)
-            return probability > 0 && _faultDice.NextDouble() < probability;
-    }
+    private bool Roll(double probability) => _server.Roll(probability);
 
     private async Task ServeSiem(HttpContext context, string[] eventKeys)
     {
