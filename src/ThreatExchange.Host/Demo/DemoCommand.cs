@@ -11,10 +11,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ThreatExchange.Domain.Configuration;
 using ThreatExchange.Domain.Secrets;
-using ThreatExchange.Engine;
 using ThreatExchange.Engine.Persistence;
-using ThreatExchange.Engine.ReadSide;
 using ThreatExchange.Engine.Sharing;
+using ThreatExchange.Host.Service;
 using ThreatExchange.Engine.Sources;
 using ThreatExchange.Simulators.Netskope;
 using ThreatExchange.Simulators.Proofpoint;
@@ -48,14 +47,8 @@ public static class DemoCommand
 
         var host = new HostBuilder()
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .ConfigureServices(services => services.AddAkka("threat-exchange", builder => builder
-                .WithAkkaHocon()
-                .AddHocon("akka.loglevel = WARNING", HoconAddMode.Prepend)
-                .WithThreatExchangePersistence(journal)
-                .WithThreatExchangeCluster()
-                .WithSources(new SourceSettings(), protector, TimeProvider.System)
-                .WithSharing(new SharingSettings { BatchWindow = TimeSpan.FromSeconds(1) }, protector, TimeProvider.System)
-                .WithReadSide(journal, new ReadSideSettings(), TimeProvider.System)))
+            .ConfigureServices(services => services.AddThreatExchangeEngine(journal, protector, TimeProvider.System,
+                new SharingSettings { BatchWindow = TimeSpan.FromSeconds(1) }, "akka.loglevel = WARNING"))
             .Build();
         await host.StartAsync(cancellationToken);
         var system = host.Services.GetRequiredService<ActorSystem>();

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using ThreatExchange.Domain.Secrets;
+using ThreatExchange.Engine.Persistence;
+
+namespace ThreatExchange.Host.Service;
+
+/// <summary>Where the service listens and keeps its data; read from the environment (<c>TE_*</c>) and the command line.</summary>
+public sealed record ServiceOptions
+{
+    public string DataFolder { get; init; } = "data";
+    public string ApiUrl { get; init; } = "http://127.0.0.1:8080";
+    public string? ApiToken { get; init; }
+    public string? ConfigOverlay { get; init; }
+
+    public static ServiceOptions FromEnvironment(string? configPath) => new()
+    {
+        DataFolder = Environment.GetEnvironmentVariable("TE_DATA") ?? "data",
+        ApiUrl = Environment.GetEnvironmentVariable("TE_API_URL") ?? "http://127.0.0.1:8080",
+        ApiToken = Environment.GetEnvironmentVariable("TE_API_TOKEN"),
+        ConfigOverlay = configPath ?? Environment.GetEnvironmentVariable("TE_CONFIG"),
+    };
+
+    /// <summary>An API reachable from other machines without a token would hand out control of every tenant.</summary>
+    public string? Refusal()
+    {
+        if (!Uri.TryCreate(ApiUrl, UriKind.Absolute, out var url))
+            return $"TE_API_URL '{ApiUrl}' is not an absolute URL.";
+        var loopback = url.IsLoopback || (IPAddress.TryParse(url.Host, out var address) && IPAddress.IsLoopback(address));
+        return loopback || !string.IsNullOrEmpty(ApiToken) ? null : $"The API would listen on {ApiUrl}, beyond loopback, without TE_API_TOKEN; set a token or bind to 127.0.0.1.";
+    }
+}
+
+public static class ServiceCommand
+{
+    public static void Configure(RootCommand root)
+    {
+        var config = new Option<string?>("--config") { Description = "An Akka HOCON overlay from config/ (also TE_CONFIG)." };
+        root.Options.Add(config);
+        root.SetAction((parsed, cancellationToken) => RunAsync(ServiceOptions.FromEnvironment(parsed.GetValue(config)), cancellationToken));
+    }
+
+    public static async Task<int> RunAsync(ServiceOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Refusal() is { } refusal)
+        {
+            await Console.Error.WriteLineAsync(refusal);
+            return 2;
+        }
+        var app = Build(options);
+        await app.RunAsync(cancellationToken);
+        return 0;
+    }
+
+    public static WebApplication Build(ServiceOptions options)
+    {
+        Directory.CreateDirectory(options.DataFolder);
+        var protector = SecretKeySource.Load(Environment.GetEnvironmentVariable(SecretKeySource.EnvironmentVariable), Path.Combine(options.DataFolder, "secret.key"));
+        var journal = JournalSettings.SqliteFile(Path.Combine(options.DataFolder, "threat-exchange.db"));
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseUrls(options.ApiUrl);
+        var overlay = options.ConfigOverlay is { } path ? File.ReadAllText(path) : null;
+        builder.Services.AddThreatExchangeEngine(journal, protector, TimeProvider.System, akkaOverlay: overlay);
+        builder.Services.AddProblemDetails();
+        var app = builder.Build();
+        if (!string.IsNullOrEmpty(options.ApiToken))
+        {
+            var expected = "Bearer " + options.ApiToken;
+            app.Use(async (context, next) =>
+            {
+                if (context.Request.Path.StartsWithSegments("/healthz") || string.Equals(context.Request.Headers.Authorization, expected, StringComparison.Ordinal))
+                {
+                    await next(context);
+                    return;
+                }
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                await Results.Problem(title: "A bearer token (TE_API_TOKEN) is required.", statusCode: 401).ExecuteAsync(context);
+            });
+        }
+        app.MapManagementApi();
+        return app;
+    }
+}
