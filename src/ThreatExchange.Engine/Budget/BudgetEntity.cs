@@ -31,6 +31,7 @@ public sealed class BudgetEntity : ReceivePersistentActor
                     Persist(new BudgetEvents.RequestSpent(acquire.Credential, acquire.Allowance, now), _ =>
                     {
                         _budget = granted.Budget;
+                        EngineMetrics.ReportBudgetLeft(acquire.Credential, _budget.Remaining(now));
                         Sender.Tell(new BudgetReplies.Granted(acquire.Credential, _budget.Remaining(now)));
                     });
                     break;

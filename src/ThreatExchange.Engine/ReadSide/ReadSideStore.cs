@@ -15,14 +15,19 @@ public sealed record AuditQuery(string? Configuration = null, string? Level = nu
 /// <summary>The read side's tables in the journal's own database, created on first use, and the queries over them.</summary>
 public sealed class ReadSideStore(JournalSettings settings)
 {
+    private readonly Lazy<Task> _created = new(() => EnsureTablesAsync(settings));
+
     private DataConnection Open() => new(new DataOptions().UseConnectionString(settings.ProviderName, settings.ConnectionString));
 
-    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    /// <summary>Creates the tables once per store, so a query before the projection's first batch finds them empty, not missing.</summary>
+    public Task EnsureCreatedAsync() => _created.Value;
+
+    private static async Task EnsureTablesAsync(JournalSettings settings)
     {
-        await using var db = Open();
-        await db.CreateTableAsync<CatalogRow>(tableOptions: TableOptions.CheckExistence, token: cancellationToken);
-        await db.CreateTableAsync<AuditRow>(tableOptions: TableOptions.CheckExistence, token: cancellationToken);
-        await db.CreateTableAsync<ProjectionOffsetRow>(tableOptions: TableOptions.CheckExistence, token: cancellationToken);
+        await using var db = new DataConnection(new DataOptions().UseConnectionString(settings.ProviderName, settings.ConnectionString));
+        await db.CreateTableAsync<CatalogRow>(tableOptions: TableOptions.CheckExistence);
+        await db.CreateTableAsync<AuditRow>(tableOptions: TableOptions.CheckExistence);
+        await db.CreateTableAsync<ProjectionOffsetRow>(tableOptions: TableOptions.CheckExistence);
     }
 
     public async Task<long> OffsetAsync(string projection, CancellationToken cancellationToken = default)
@@ -52,6 +57,7 @@ public sealed class ReadSideStore(JournalSettings settings)
 
     public async Task<Page<CatalogRow>> QueryCatalogAsync(CatalogQuery query, CancellationToken cancellationToken = default)
     {
+        await EnsureCreatedAsync();
         await using var db = Open();
         var rows = db.GetTable<CatalogRow>().AsQueryable();
         if (query.Type is { } type)
@@ -72,6 +78,7 @@ public sealed class ReadSideStore(JournalSettings settings)
 
     public async Task<IReadOnlyList<AuditRow>> QueryAuditAsync(AuditQuery query, CancellationToken cancellationToken = default)
     {
+        await EnsureCreatedAsync();
         await using var db = Open();
         var rows = db.GetTable<AuditRow>().AsQueryable();
         if (query.Configuration is { } configuration)

@@ -63,6 +63,7 @@ public sealed class SharingEntity : ReceivePersistentActor
         {
             if (r.Plan.Reconcile)
                 _reconciled = true;
+            EngineMetrics.Pushes.Add(1, new("rule", _state.RuleName), new("outcome", "accepted"));
             var refused = r.Outcome.Refused.Select(u => u.Value).ToHashSet(StringComparer.Ordinal);
             var plan = r.Plan;
             var shared = new SharingEvents.BatchShared(plan.ThroughSequenceNr, r.Outcome.UrlListId,
@@ -72,8 +73,12 @@ public sealed class SharingEntity : ReceivePersistentActor
                 $"[{_state.RuleName}] through #{plan.ThroughSequenceNr}: url-list +{shared.UrlsAdded.Count} -{shared.UrlsRemoved.Count}, " +
                 $"file-hash-list +{shared.HashesAdded.Count} -{shared.HashesRemoved.Count}, not shared {shared.Unshared.Count}"));
         });
-        Command<SharingProtocol.RecordFailure>(f => PersistAndReply(new SharingEvents.PushFailed(f.ThroughSequenceNr, f.Reason, Now),
-            new SharingProtocol.Recorded($"[{_state.RuleName}] push failed: {f.Reason}")));
+        Command<SharingProtocol.RecordFailure>(f =>
+        {
+            EngineMetrics.Pushes.Add(1, new("rule", _state.RuleName), new("outcome", "failed"));
+            PersistAndReply(new SharingEvents.PushFailed(f.ThroughSequenceNr, f.Reason, Now),
+                new SharingProtocol.Recorded($"[{_state.RuleName}] push failed: {f.Reason}"));
+        });
     }
 
     public override string PersistenceId { get; }

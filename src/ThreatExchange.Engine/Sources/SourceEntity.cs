@@ -64,6 +64,10 @@ public sealed class SourceEntity : ReceivePersistentActor
         Command<PollProtocol.RecordWindow>(w =>
         {
             var completed = _state.CompleteWindow(w.Window, w.Result, _settings, Now);
+            EngineMetrics.Polls.Add(1, new("source", _state.Name), new("outcome", "ok"));
+            EngineMetrics.Windows.Add(1, new("source", _state.Name), new("kind", w.Window.Kind.ToString().ToLowerInvariant()));
+            foreach (var group in completed.Iocs.GroupBy(i => i.Type))
+                EngineMetrics.Iocs.Add(group.Count(), new("source", _state.Name), new("type", group.Key));
             PersistAndReply(completed,
                 $"[{_state.Name}] window {w.Window}: events={w.Result.Events} iocs={w.Result.Iocs.Count} new={completed.Iocs.Count} skipped={w.Result.SkippedCount}");
         });
@@ -75,6 +79,8 @@ public sealed class SourceEntity : ReceivePersistentActor
                 Sender.Tell(new PollProtocol.Recorded($"[{_state.Name}] window {f.Window} is still current; asking again later."));
                 return;
             }
+            EngineMetrics.Polls.Add(1, new("source", _state.Name), new("outcome", "failed"));
+            EngineMetrics.Failures.Add(1, new("source", _state.Name), new("kind", f.Error.Kind.ToString()));
             PersistAndReply(new SourceEvents.PollFailed(f.Window, f.Error.Kind.ToString(), f.Error.Message, f.Error.RetryNotBefore, Now),
                 $"[{_state.Name}] window {f.Window} failed ({f.Error.Kind}): {f.Error.Message}");
         });
@@ -134,6 +140,10 @@ public sealed class SourceEntity : ReceivePersistentActor
             var previousInterval = _state.Configuration?.PollIntervalSeconds;
             var previousConfiguration = _state.Configuration;
             _state = _state.Apply(persisted, _settings);
+            if (_state.ShouldPoll && _state.Cursor.Checkpoint is { } checkpoint)
+                EngineMetrics.ReportLag(_state.Name, Now - checkpoint);
+            else if (!_state.ShouldPoll)
+                EngineMetrics.ForgetSource(_state.Name);
             replyTo.Tell(reply);
             if (LastSequenceNr % _settings.SnapshotEvery == 0)
                 SaveSnapshot(_state.ToSnapshot());

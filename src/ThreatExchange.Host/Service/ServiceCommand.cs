@@ -3,7 +3,9 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using ThreatExchange.Domain.Secrets;
+using ThreatExchange.Engine;
 using ThreatExchange.Engine.Persistence;
 
 namespace ThreatExchange.Host.Service;
@@ -36,6 +38,7 @@ public sealed record ServiceOptions
 
 public static class ServiceCommand
 {
+
     public static void Configure(RootCommand root)
     {
         var config = new Option<string?>("--config") { Description = "An Akka HOCON overlay from config/ (also TE_CONFIG)." };
@@ -66,6 +69,7 @@ public static class ServiceCommand
         var overlay = options.ConfigOverlay is { } path ? File.ReadAllText(path) : null;
         builder.Services.AddThreatExchangeEngine(journal, protector, TimeProvider.System, akkaOverlay: overlay);
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(_ => new PrometheusText(EngineMetrics.MeterName));
         var app = builder.Build();
         if (!string.IsNullOrEmpty(options.ApiToken))
         {
@@ -82,6 +86,8 @@ public static class ServiceCommand
             });
         }
         app.MapManagementApi();
+        var metrics = app.Services.GetRequiredService<PrometheusText>();
+        app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4"));
         return app;
     }
 }

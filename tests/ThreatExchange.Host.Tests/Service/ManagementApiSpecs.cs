@@ -68,6 +68,13 @@ public sealed class ManagementApiSpecs : IAsyncLifetime
             Assert.True(iocs.GetProperty("total").GetInt32() > 0);
             Assert.Equal(5, iocs.GetProperty("items").GetArrayLength());
         }, Wait);
+        await kit.AwaitAssertAsync(async () =>
+        {
+            var metrics = await _http.GetStringAsync("/metrics");
+            Assert.Contains("te_windows_completed_total{", metrics, StringComparison.Ordinal);
+            Assert.Contains("te_source_lag_seconds{source=\"tap\"}", metrics, StringComparison.Ordinal);
+            Assert.Contains("te_budget_left{", metrics, StringComparison.Ordinal);
+        }, Wait);
         var list = await _http.GetStringAsync("/api/sources");
         Assert.Contains("\"sourceName\":\"tap\"", list, StringComparison.Ordinal);
         Assert.DoesNotContain("sim-secret", list, StringComparison.Ordinal);
