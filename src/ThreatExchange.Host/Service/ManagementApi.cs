@@ -7,7 +7,12 @@ using Microsoft.AspNetCore.Routing;
 using ThreatExchange.Domain;
 using ThreatExchange.Domain.Configuration;
 using ThreatExchange.Domain.Secrets;
+using ThreatExchange.Engine.Budget;
 using ThreatExchange.Engine.ReadSide;
+using ThreatExchange.Proofpoint.Budget;
+using ThreatExchange.Proofpoint.Client;
+using ThreatExchange.Proofpoint.Extraction;
+using ThreatExchange.Proofpoint.Windows;
 using ThreatExchange.Engine.Sharing;
 using ThreatExchange.Engine.Sources;
 
@@ -39,14 +44,16 @@ public static class ManagementApi
             var status = await sources.ActorRef.Ask<SourceReplies.Status>(new SourceQueries.GetStatus(name), Ask);
             return status is { Configured: true, Deleted: false } ? Results.Ok(status) : NotFound("source", name);
         });
-        api.MapPut("/sources/{name}", async (string name, SourceConfiguration configuration, SecretProtector protector,
-            IRequiredActor<SourceRegion> sources, IRequiredActor<DirectoryRegion> directory) =>
+        api.MapPut("/sources/{name}", async (string name, SourceConfiguration configuration, SecretProtector protector, TimeProvider clock,
+            IRequiredActor<SourceRegion> sources, IRequiredActor<DirectoryRegion> directory, IRequiredActor<BudgetRegion> budgets) =>
         {
             if (configuration.Name != name)
                 return Problem([new ValidationError("name", $"Configuration Name '{configuration.Name}' must match the address '{name}'.")]);
             var errors = configuration.Validate();
             if (errors.Count > 0)
                 return Problem(errors);
+            if (await CheckCredentials(configuration, budgets.ActorRef, clock) is { } refused)
+                return Problem([refused]);
             var reply = await sources.ActorRef.Ask<ISourceReply>(new SourceCommands.Configure(name, StoredSource.Protect(configuration, protector)), Ask);
             if (reply is SourceReplies.Rejected rejected)
                 return Problem(rejected.Errors);
@@ -105,6 +112,36 @@ public static class ManagementApi
         api.MapGet("/audit", async (ReadSideStore store, string? configuration, string? level, DateTimeOffset? since, int? limit) =>
             Results.Ok(await store.QueryAuditAsync(new AuditQuery(configuration, level, since, limit ?? 100))));
         return app;
+    }
+
+    /// <summary>
+    /// As Cloud Exchange does on save: one small request (a 30 s window just behind the safety lag), spent from
+    /// the credential's shared budget, tells a wrong secret or base URL before anything is stored.
+    /// </summary>
+    private static async Task<ValidationError?> CheckCredentials(SourceConfiguration configuration, IActorRef budgets, TimeProvider clock)
+    {
+        var gate = new ShardedRequestGate(budgets, BudgetKey.For(configuration.Principal, configuration.BaseUrl).ToString(), configuration.RequestBudgetPerDay);
+        using var client = new TapClient(TapClientOptions.From(configuration) with { MaxAttempts = 1, RequestTimeout = TimeSpan.FromSeconds(20) }, gate, TimeProvider.System);
+        var now = clock.GetUtcNow();
+        var end = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero) - new SourceSettings().SafetyLag;
+        try
+        {
+            await client.FetchAsync(new PollWindow(end - PollWindow.MinimumLength, end), new IocExtractor());
+            return null;
+        }
+        catch (TapException e) when (e.Kind is TapErrorKind.Unauthorized or TapErrorKind.Forbidden)
+        {
+            return new ValidationError("principal", e.Message);
+        }
+        catch (TapException e) when (e.Kind is not (TapErrorKind.Throttled or TapErrorKind.BudgetExhausted or TapErrorKind.IntervalStillCurrent))
+        {
+            return new ValidationError("baseUrl", e.Message);
+        }
+        catch (TapException)
+        {
+            // The budget is spent: the credentials may well be right, so the source is kept and polls when it can.
+            return null;
+        }
     }
 
     private static object Redacted(StoredTenant tenant) => new

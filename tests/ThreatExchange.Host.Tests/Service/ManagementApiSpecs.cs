@@ -99,6 +99,20 @@ public sealed class ManagementApiSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Saving_a_source_checks_its_credentials_with_one_small_request()
+    {
+        var wrongSecret = await _http.PutAsJsonAsync("/api/sources/wrong", new { name = "wrong", baseUrl = _tap.BaseUrl.ToString(), principal = "sim-principal", secret = "nope" });
+        Assert.Equal(HttpStatusCode.BadRequest, wrongSecret.StatusCode);
+        var errors = (await wrongSecret.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Contains("verify the principal and secret", errors.GetProperty("principal")[0].GetString(), StringComparison.Ordinal);
+
+        var closed = await _http.PutAsJsonAsync("/api/sources/nowhere", new { name = "nowhere", baseUrl = "http://127.0.0.1:1", principal = "p", secret = "s" });
+        Assert.Equal(HttpStatusCode.BadRequest, closed.StatusCode);
+        Assert.Contains("Verify the Base URL", (await closed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("baseUrl")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/api/sources/wrong")).StatusCode);
+    }
+
+    [Fact]
     public async Task Sharing_back_to_a_source_is_refused_by_the_api()
     {
         await _http.PutAsJsonAsync("/api/sources/tap2", Source("tap2"));
