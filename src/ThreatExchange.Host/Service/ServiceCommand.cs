@@ -17,6 +17,8 @@ public sealed record ServiceOptions
     public string ApiUrl { get; init; } = "http://127.0.0.1:8080";
     public string? ApiToken { get; init; }
     public string? ConfigOverlay { get; init; }
+    /// <summary>Folder whose <c>*.json</c> files declare sources, tenants and sharing rules.</summary>
+    public string DeclarationsFolder { get; init; } = "config";
 
     public static ServiceOptions FromEnvironment(string? configPath) => new()
     {
@@ -24,6 +26,7 @@ public sealed record ServiceOptions
         ApiUrl = Environment.GetEnvironmentVariable("TE_API_URL") ?? "http://127.0.0.1:8080",
         ApiToken = Environment.GetEnvironmentVariable("TE_API_TOKEN"),
         ConfigOverlay = configPath ?? Environment.GetEnvironmentVariable("TE_CONFIG"),
+        DeclarationsFolder = Environment.GetEnvironmentVariable("TE_DECLARATIONS") ?? "config",
     };
 
     /// <summary>An API reachable from other machines without a token would hand out control of every tenant.</summary>
@@ -69,6 +72,7 @@ public static class ServiceCommand
         var overlay = options.ConfigOverlay is { } path ? File.ReadAllText(path) : null;
         builder.Services.AddThreatExchangeEngine(journal, protector, TimeProvider.System, akkaOverlay: overlay);
         builder.Services.AddProblemDetails();
+        builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<DeclarationsApplier>(services, options.DeclarationsFolder));
         builder.Services.AddSingleton(_ => new PrometheusText(EngineMetrics.MeterName));
         var app = builder.Build();
         if (!string.IsNullOrEmpty(options.ApiToken))
