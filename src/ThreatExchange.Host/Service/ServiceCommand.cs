@@ -15,6 +15,8 @@ public sealed record ServiceOptions
 {
     public string DataFolder { get; init; } = "data";
     public string ApiUrl { get; init; } = "http://127.0.0.1:8080";
+    /// <summary>Where <c>pbm</c> connects; the same server answers it, on its own port.</summary>
+    public string CommandUrl { get; init; } = "http://127.0.0.1:9110";
     public string? ApiToken { get; init; }
     public string? ConfigOverlay { get; init; }
     /// <summary>Folder whose <c>*.json</c> files declare sources, tenants and sharing rules.</summary>
@@ -24,6 +26,7 @@ public sealed record ServiceOptions
     {
         DataFolder = Environment.GetEnvironmentVariable("TE_DATA") ?? "data",
         ApiUrl = Environment.GetEnvironmentVariable("TE_API_URL") ?? "http://127.0.0.1:8080",
+        CommandUrl = Environment.GetEnvironmentVariable("TE_PBM_URL") ?? "http://127.0.0.1:9110",
         ApiToken = Environment.GetEnvironmentVariable("TE_API_TOKEN"),
         ConfigOverlay = configPath ?? Environment.GetEnvironmentVariable("TE_CONFIG"),
         DeclarationsFolder = Environment.GetEnvironmentVariable("TE_DECLARATIONS") ?? "config",
@@ -32,12 +35,20 @@ public sealed record ServiceOptions
     /// <summary>An API reachable from other machines without a token would hand out control of every tenant.</summary>
     public string? Refusal()
     {
-        if (!Uri.TryCreate(ApiUrl, UriKind.Absolute, out var url))
-            return $"TE_API_URL '{ApiUrl}' is not an absolute URL.";
-        var loopback = url.IsLoopback || (IPAddress.TryParse(url.Host, out var address) && IPAddress.IsLoopback(address));
-        return loopback || !string.IsNullOrEmpty(ApiToken) ? null : $"The API would listen on {ApiUrl}, beyond loopback, without TE_API_TOKEN; set a token or bind to 127.0.0.1.";
+        foreach (var (setting, value) in new[] { ("TE_API_URL", ApiUrl), ("TE_PBM_URL", CommandUrl) })
+        {
+            if (!Uri.TryCreate(value, UriKind.Absolute, out var url))
+                return $"{setting} '{value}' is not an absolute URL.";
+            var loopback = url.IsLoopback || (IPAddress.TryParse(url.Host, out var address) && IPAddress.IsLoopback(address));
+            if (!loopback && string.IsNullOrEmpty(ApiToken))
+                return $"The service would listen on {value} ({setting}), beyond loopback, without TE_API_TOKEN; set a token or bind to 127.0.0.1.";
+        }
+        return null;
     }
 }
+
+/// <summary>One <c>pbm</c> command line, split into words.</summary>
+public sealed record PbmRequest(IReadOnlyList<string> Args);
 
 public static class ServiceCommand
 {
@@ -68,10 +79,11 @@ public static class ServiceCommand
         var journal = JournalSettings.SqliteFile(Path.Combine(options.DataFolder, "threat-exchange.db"));
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls(options.ApiUrl);
+        builder.WebHost.UseUrls(options.ApiUrl, options.CommandUrl);
         var overlay = options.ConfigOverlay is { } path ? File.ReadAllText(path) : null;
         builder.Services.AddThreatExchangeEngine(journal, protector, TimeProvider.System, akkaOverlay: overlay);
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<PbmCommands>();
         builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<DeclarationsApplier>(services, options.DeclarationsFolder));
         builder.Services.AddSingleton(_ => new PrometheusText(EngineMetrics.MeterName));
         var app = builder.Build();
@@ -90,6 +102,7 @@ public static class ServiceCommand
             });
         }
         app.MapManagementApi();
+        app.MapPost("/pbm", async (PbmRequest request, PbmCommands commands) => Results.Ok(await commands.ExecuteAsync(request.Args)));
         var metrics = app.Services.GetRequiredService<PrometheusText>();
         app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4"));
         return app;

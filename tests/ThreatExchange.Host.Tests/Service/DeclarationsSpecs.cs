@@ -36,7 +36,7 @@ public sealed class DeclarationsSpecs : IAsyncLifetime
         Directory.Delete(_data, recursive: true);
     }
 
-    private ServiceOptions Options => new() { DataFolder = Path.Combine(_data, "data"), ApiUrl = "http://127.0.0.1:0", DeclarationsFolder = Config };
+    private ServiceOptions Options => new() { DataFolder = Path.Combine(_data, "data"), ApiUrl = "http://127.0.0.1:0", CommandUrl = "http://127.0.0.1:0", DeclarationsFolder = Config };
 
     [Fact]
     public async Task Declared_configuration_is_applied_at_start_and_applying_it_again_changes_nothing()

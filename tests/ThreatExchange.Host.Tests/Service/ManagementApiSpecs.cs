@@ -23,7 +23,7 @@ public sealed class ManagementApiSpecs : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _tap = await ProofpointSimulator.StartAsync(new ProofpointSimulatorOptions { Seed = 4, ThreatsPerHour = 60, MaxIndexDelay = TimeSpan.FromMinutes(1) });
-        (_app, _http) = await Start(new ServiceOptions { DataFolder = _data, ApiUrl = "http://127.0.0.1:0" });
+        (_app, _http) = await Start(new ServiceOptions { DataFolder = _data, ApiUrl = "http://127.0.0.1:0", CommandUrl = "http://127.0.0.1:0" });
     }
 
     public async Task DisposeAsync()
@@ -125,7 +125,7 @@ public sealed class ManagementApiSpecs : IAsyncLifetime
     public async Task With_a_token_every_call_but_health_needs_it()
     {
         var data = Directory.CreateTempSubdirectory("te-api-token-").FullName;
-        var (app, http) = await Start(new ServiceOptions { DataFolder = data, ApiUrl = "http://127.0.0.1:0", ApiToken = "s3cret" });
+        var (app, http) = await Start(new ServiceOptions { DataFolder = data, ApiUrl = "http://127.0.0.1:0", CommandUrl = "http://127.0.0.1:0", ApiToken = "s3cret" });
         try
         {
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);

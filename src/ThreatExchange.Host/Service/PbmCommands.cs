@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using ThreatExchange.Engine.ReadSide;
+using ThreatExchange.Engine.Sharing;
+using ThreatExchange.Engine.Sources;
+
+namespace ThreatExchange.Host.Service;
+
+/// <summary>The answer to one <c>pbm</c> command: its lines, and the exit code the client returns.</summary>
+public sealed record PbmAnswer(int ExitCode, IReadOnlyList<string> Lines);
+
+/// <summary>
+/// The command palette behind <c>pbm</c>: Petabridge.Cmd's command names and line formats for the cluster and
+/// sharding, plus the <c>te</c> palette for sources, IoCs, tenants, sharing and the audit log.
+/// </summary>
+public sealed class PbmCommands(ActorSystem system, IRequiredActor<SourceRegion> sources, IRequiredActor<DirectoryRegion> directory,
+    IRequiredActor<SharingRegion> sharing, ReadSideStore readSide)
+{
+    private static readonly TimeSpan Ask = TimeSpan.FromSeconds(10);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static readonly IReadOnlyList<string> Help =
+    [
+        "actor system", "cluster show", "cluster status", "cluster leader", "cluster-sharding regions", "cluster-sharding region-stats -r TYPE",
+        "te sources", "te source NAME", "te poll NAME", "te pause NAME", "te resume NAME", "te gaps NAME",
+        "te iocs [--type T] [--status S] [--source NAME] [-n N]", "te tenants", "te sharing", "te audit [NAME] [-n N]",
+        "every command also takes --json",
+    ];
+
+    public async Task<PbmAnswer> ExecuteAsync(IReadOnlyList<string> args)
+    {
+        var json = args.Contains("--json");
+        var words = args.Where(a => a != "--json").ToList();
+        try
+        {
+            var result = await Run(words);
+            return result is null
+                ? new PbmAnswer(1, [$"Unknown command '{string.Join(' ', words)}'. Commands:", .. Help])
+                : new PbmAnswer(0, json ? [JsonSerializer.Serialize(result.Value.Data, Json)] : result.Value.Lines);
+        }
+        catch (Exception e) when (e is AskTimeoutException or InvalidOperationException or FormatException)
+        {
+            return new PbmAnswer(2, [e.Message]);
+        }
+    }
+
+    private async Task<(object Data, IReadOnlyList<string> Lines)?> Run(List<string> words)
+    {
+        var cluster = Cluster.Get(system);
+        switch (words)
+        {
+            case ["help"]:
+                return (Help, Help);
+            case ["actor", "system"]:
+                return (new { system.Name, address = cluster.SelfAddress.ToString(), uptime = system.Uptime }, [$"{system.Name} at {cluster.SelfAddress}, up {system.Uptime:hh\\:mm\\:ss}"]);
+            case ["cluster", "show"]:
+            {
+                var members = cluster.State.Members.OrderBy(m => m.Address.ToString(), StringComparer.Ordinal).ToList();
+                var unreachable = cluster.State.Unreachable;
+                var lines = members.Select(m => $"{m.Address} | [{string.Join(",", m.Roles)}] | {m.Status} | {(unreachable.Contains(m) ? "Unreachable" : "Reachable")}").ToList();
+                lines.Add($"Count: {members.Count} nodes");
+                return (members.Select(m => new { address = m.Address.ToString(), roles = m.Roles, status = m.Status.ToString(), reachable = !unreachable.Contains(m) }), lines);
+            }
+            case ["cluster", "status"]:
+                return (new { status = cluster.SelfMember.Status.ToString() }, [$"{cluster.SelfAddress} | {cluster.SelfMember.Status}"]);
+            case ["cluster", "leader"]:
+                return (new { leader = cluster.State.Leader?.ToString() }, [cluster.State.Leader?.ToString() ?? "none"]);
+            case ["cluster-sharding", "regions"]:
+            {
+                var regions = ClusterSharding.Get(system).ShardTypeNames.Order(StringComparer.Ordinal).ToList();
+                return (regions, regions);
+            }
+            case ["cluster-sharding", "region-stats", "-r", var type]:
+            {
+                var stats = await ClusterSharding.Get(system).ShardRegion(type).Ask<ShardRegionStats>(GetShardRegionStats.Instance, Ask);
+                var coordinator = cluster.State.Leader == cluster.SelfAddress ? $" [coordinator]({type})" : "";
+                var line = $"{cluster.SelfAddress} | [{string.Join(",", cluster.SelfRoles)}] | {cluster.SelfMember.Status} | | {cluster.SelfMember.AppVersion}{coordinator} | shards: {stats.Stats.Count} | entities: {stats.Stats.Values.Sum()}";
+                return (new { address = cluster.SelfAddress.ToString(), shards = stats.Stats.Count, entities = stats.Stats.Values.Sum() }, [line]);
+            }
+            case ["te", "sources"]:
+            {
+                var statuses = await SourceStatuses();
+                return (statuses, statuses.Select(SourceLine).DefaultIfEmpty("No sources.").ToList());
+            }
+            case ["te", "source", var name]:
+            {
+                var status = await sources.ActorRef.Ask<SourceReplies.Status>(new SourceQueries.GetStatus(name), Ask);
+                return (status, [SourceLine(status), $"  gaps: {status.Gaps} | known IoCs: {status.KnownIocs} | windows completed: {status.WindowsCompleted} | last error: {status.LastError ?? "none"}"]);
+            }
+            case ["te", var verb, var name] when verb is "poll" or "pause" or "resume":
+            {
+                ISourceMessage message = verb switch { "poll" => new SourceCommands.PollNow(name), "pause" => new SourceCommands.Pause(name), _ => new SourceCommands.Resume(name) };
+                await sources.ActorRef.Ask<ISourceReply>(message, Ask);
+                var status = await sources.ActorRef.Ask<SourceReplies.Status>(new SourceQueries.GetStatus(name), Ask);
+                return (status, [SourceLine(status)]);
+            }
+            case ["te", "gaps", var name]:
+            {
+                var gaps = await readSide.QueryAuditAsync(new AuditQuery(Configuration: name, Limit: 1000));
+                var lines = gaps.Where(a => a.Kind == "gap").Select(a => $"{a.At:u} | {a.Message}").ToList();
+                return (lines, lines.DefaultIfEmpty("No gaps.").ToList());
+            }
+            case ["te", "iocs", ..]:
+            {
+                var page = await readSide.QueryCatalogAsync(new CatalogQuery(
+                    Type: Option(words, "--type"), Status: Option(words, "--status"), Source: Option(words, "--source"),
+                    Limit: int.Parse(Option(words, "-n") ?? "20", CultureInfo.InvariantCulture)));
+                var lines = page.Items.Select(r => $"{r.Type} | {r.Value} | {r.Status} | {r.Classification} | last seen {r.LastSeen:u} | x{r.Sightings} | {r.Sources}").ToList();
+                lines.Add($"Count: {page.Items.Count} of {page.Total}");
+                return (page, lines);
+            }
+            case ["te", "tenants"]:
+            {
+                var listing = await directory.ActorRef.Ask<DirectoryReplies.Listing>(new DirectoryCommands.GetDirectory(), Ask);
+                var tenants = listing.Tenants.Select(t => new { t.Name, t.TenantUrl, t.UrlListName, t.FileHashListName }).ToList();
+                return (tenants, tenants.Select(t => $"{t.Name} | {t.TenantUrl} | url list: {t.UrlListName} | file hash list: {t.FileHashListName ?? "none"}").DefaultIfEmpty("No tenants.").ToList());
+            }
+            case ["te", "sharing"]:
+            {
+                var listing = await directory.ActorRef.Ask<DirectoryReplies.Listing>(new DirectoryCommands.GetDirectory(), Ask);
+                var rules = new List<(string Rule, string Line)>();
+                foreach (var rule in listing.Rules)
+                {
+                    var status = await sharing.ActorRef.Ask<SharingReplies.Status>(new SharingQueries.GetStatus(rule.Name), Ask);
+                    rules.Add((rule.Name, $"{rule.Name} | {rule.Source} -> {rule.Tenant} | url list: {status.UrlListCount} | file hashes: {status.FileHashCount} | last push: {status.LastPushAt?.ToString("u", CultureInfo.InvariantCulture) ?? "never"} | last error: {status.LastError ?? "none"}"));
+                }
+                return (rules.Select(r => r.Line), rules.Select(r => r.Line).DefaultIfEmpty("No sharing rules.").ToList());
+            }
+            case ["te", "audit", ..]:
+            {
+                var name = words.Count > 2 && !words[2].StartsWith('-') ? words[2] : null;
+                var entries = await readSide.QueryAuditAsync(new AuditQuery(Configuration: name, Limit: int.Parse(Option(words, "-n") ?? "20", CultureInfo.InvariantCulture)));
+                return (entries, entries.Select(a => $"{a.At:u} | {a.Configuration} | {a.Level} | {a.Kind} | {a.Message}").DefaultIfEmpty("No entries.").ToList());
+            }
+            default:
+                return null;
+        }
+    }
+
+    private async Task<IReadOnlyList<SourceReplies.Status>> SourceStatuses()
+    {
+        var listing = await directory.ActorRef.Ask<DirectoryReplies.Listing>(new DirectoryCommands.GetDirectory(), Ask);
+        var statuses = await Task.WhenAll(listing.Sources.Select(n => sources.ActorRef.Ask<SourceReplies.Status>(new SourceQueries.GetStatus(n), Ask)));
+        return statuses.Where(s => s is { Configured: true, Deleted: false }).ToList();
+    }
+
+    private static string SourceLine(SourceReplies.Status s) =>
+        $"{s.SourceName} | {(s.Paused ? "paused" : "polling")} | checkpoint {s.Checkpoint?.ToString("u", CultureInfo.InvariantCulture) ?? "none"} | lag {(s.Lag is { } lag ? $"{lag.TotalSeconds:0} s" : "-")} | windows behind {s.WindowsBehind} | last error: {s.LastError ?? "none"}";
+
+    private static string? Option(List<string> words, string name)
+    {
+        var at = words.IndexOf(name);
+        return at >= 0 && at + 1 < words.Count ? words[at + 1] : null;
+    }
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using ThreatExchange.Host.Service;
+using ThreatExchange.Simulators.Proofpoint;
+
+namespace ThreatExchange.Cli.Tests;
+
+/// <summary>The <c>pbm</c> executable against a running service, its output read as an operator would.</summary>
+public sealed partial class PbmSpecs : IAsyncLifetime
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("te-pbm-").FullName;
+    private ProofpointSimulator _tap = null!;
+    private WebApplication _app = null!;
+    private string _target = "";
+
+    [GeneratedRegex(@"^akka\.tcp://threat-exchange@127\.0\.0\.1:\d+ \| \[\] \| Up \| Reachable$")]
+    private static partial Regex MemberLine();
+
+    public async Task InitializeAsync()
+    {
+        _tap = await ProofpointSimulator.StartAsync(new ProofpointSimulatorOptions { Seed = 8, ThreatsPerHour = 40, MaxIndexDelay = TimeSpan.FromMinutes(1) });
+        _app = ServiceCommand.Build(new ServiceOptions { DataFolder = _data, ApiUrl = "http://127.0.0.1:0", CommandUrl = "http://127.0.0.1:0" });
+        await _app.StartAsync();
+        _target = new Uri(_app.Urls.Last()).Authority;
+        var kit = new TestKit(_app.Services.GetRequiredService<ActorSystem>());
+        await kit.AwaitAssertAsync(() => Assert.Equal(Akka.Cluster.MemberStatus.Up, Akka.Cluster.Cluster.Get(kit.Sys).SelfMember.Status), TimeSpan.FromSeconds(30));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _tap.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    private async Task<(int Exit, string[] Lines)> Pbm(params string[] command)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "pbm.dll"), _target, .. command]) { RedirectStandardOutput = true };
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Fact]
+    public async Task Cluster_show_lists_each_member_then_the_count()
+    {
+        var (exit, lines) = await Pbm("cluster", "show");
+        Assert.Equal(0, exit);
+        Assert.Matches(MemberLine(), lines[0]);
+        Assert.Equal("Count: 1 nodes", lines[^1]);
+    }
+
+    [Fact]
+    public async Task Te_commands_show_sources_and_their_iocs_and_region_stats_count_entities()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
+        var put = await http.PutAsJsonAsync("/api/sources/tap", new { name = "tap", baseUrl = _tap.BaseUrl.ToString(), principal = "sim-principal", secret = "sim-secret", initialRangeHours = 1 });
+        Assert.True(put.IsSuccessStatusCode);
+
+        var kit = new TestKit(_app.Services.GetRequiredService<ActorSystem>());
+        await kit.AwaitAssertAsync(async () =>
+        {
+            var (_, iocs) = await Pbm("te", "iocs", "--source", "tap", "-n", "3");
+            Assert.Equal(4, iocs.Length);
+            Assert.StartsWith("Count: 3 of ", iocs[^1], StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(60));
+
+        var (_, sources) = await Pbm("te", "sources");
+        Assert.StartsWith("tap | polling | checkpoint ", Assert.Single(sources), StringComparison.Ordinal);
+        var (_, stats) = await Pbm("cluster-sharding", "region-stats", "-r", "source");
+        Assert.Contains("| shards: 1 | entities: 1", Assert.Single(stats), StringComparison.Ordinal);
+
+        var (exit, json) = await Pbm("te", "source", "tap", "--json");
+        Assert.Equal(0, exit);
+        Assert.Equal("tap", JsonDocument.Parse(json[0]).RootElement.GetProperty("sourceName").GetString());
+    }
+
+    [Fact]
+    public async Task An_unknown_command_lists_the_commands_and_fails()
+    {
+        var (exit, lines) = await Pbm("cluster", "dance");
+        Assert.Equal(1, exit);
+        Assert.Contains("cluster show", lines);
+    }
+}
