@@ -42,21 +42,29 @@ public static class DemoCommand
         Directory.CreateDirectory(dataFolder);
         await using var tap = await ProofpointSimulator.StartAsync(new ProofpointSimulatorOptions { Seed = 2026, ThreatsPerHour = 120 }, cancellationToken);
         await using var netskope = await NetskopeSimulator.StartAsync(new NetskopeSimulatorOptions(), cancellationToken);
-        var protector = SecretKeySource.Load(Environment.GetEnvironmentVariable(SecretKeySource.EnvironmentVariable), Path.Combine(dataFolder, "secret.key"));
-        var journal = JournalSettings.SqliteFile(Path.Combine(dataFolder, "threat-exchange.db"));
-
-        var host = new HostBuilder()
-            .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .ConfigureServices(services => services.AddThreatExchangeEngine(journal, protector, TimeProvider.System,
-                new SharingSettings { BatchWindow = TimeSpan.FromSeconds(1) }, "akka.loglevel = WARNING"))
-            .Build();
-        await host.StartAsync(cancellationToken);
-        var system = host.Services.GetRequiredService<ActorSystem>();
+        // The demo is the service itself on free loopback ports, with the API and the command server, so pbm works against it.
+        var app = ServiceCommand.Build(new ServiceOptions
+        {
+            DataFolder = dataFolder,
+            ApiUrl = "http://127.0.0.1:0",
+            CommandUrl = "http://127.0.0.1:0",
+            DeclarationsFolder = Path.Combine(dataFolder, "no-declarations"),
+            AkkaSettings = "akka.loglevel = WARNING",
+        });
+        await app.StartAsync(cancellationToken);
+        var protector = app.Services.GetRequiredService<SecretProtector>();
+        var system = app.Services.GetRequiredService<ActorSystem>();
 
         Console.WriteLine($"Proofpoint TAP simulator: {tap.BaseUrl}");
         Console.WriteLine($"Netskope simulator:       {netskope.BaseUrl}  (deployed lists: {netskope.BaseUrl}_sim/urllists, {netskope.BaseUrl}_sim/filehashlists)");
         Console.WriteLine($"Journal:                  {Path.GetFullPath(Path.Combine(dataFolder, "threat-exchange.db"))}");
-        await Configure(host.Services, protector, tap.BaseUrl, netskope.BaseUrl);
+        var urls = app.Urls.ToList();
+        var pbm = new Uri(urls[^1]).Authority;
+        Console.WriteLine($"Management API:           {urls[0]}/api/iocs  (also /api/sources, /api/audit, /metrics)");
+        Console.WriteLine("Inspect it with pbm:");
+        foreach (var command in new[] { "cluster show", "te sources", "te iocs -n 10", "te sharing", "cluster-sharding region-stats -r source" })
+            Console.WriteLine($"  dotnet run --project src/ThreatExchange.Cli -- {pbm} {command}");
+        await Configure(app.Services, protector, tap.BaseUrl, netskope.BaseUrl);
         Console.WriteLine("Source 'demo-tap' polls the last 2 hours, then every 5 minutes; rule 'demo-to-netskope' shares to the URL and file hash lists.");
         Console.WriteLine("Press Ctrl-C to stop.");
 
@@ -69,7 +77,7 @@ public static class DemoCommand
         _ = flowing.Item2.ContinueWith(t => Console.Error.WriteLine($"The demo's event feed stopped: {t.Exception?.GetBaseException().Message}"),
             TaskContinuationOptions.OnlyOnFaulted);
 
-        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         try
         {
@@ -80,8 +88,8 @@ public static class DemoCommand
         }
         flowing.Item1.Shutdown();
         Console.WriteLine("Stopping...");
-        await host.StopAsync(CancellationToken.None);
-        host.Dispose();
+        await app.StopAsync(CancellationToken.None);
+        await app.DisposeAsync();
         return 0;
     }
 

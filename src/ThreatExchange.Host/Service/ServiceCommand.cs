@@ -19,6 +19,8 @@ public sealed record ServiceOptions
     public string CommandUrl { get; init; } = "http://127.0.0.1:9110";
     public string? ApiToken { get; init; }
     public string? ConfigOverlay { get; init; }
+    /// <summary>HOCON that takes precedence over the overlay, for a caller such as the demo.</summary>
+    public string? AkkaSettings { get; init; }
     /// <summary>Folder whose <c>*.json</c> files declare sources, tenants and sharing rules.</summary>
     public string DeclarationsFolder { get; init; } = "config";
 
@@ -80,8 +82,8 @@ public static class ServiceCommand
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls(options.ApiUrl, options.CommandUrl);
-        var overlay = options.ConfigOverlay is { } path ? File.ReadAllText(path) : null;
-        builder.Services.AddThreatExchangeEngine(journal, protector, TimeProvider.System, akkaOverlay: overlay);
+        var overlay = string.Join('\n', new[] { options.ConfigOverlay is { } path ? File.ReadAllText(path) : null, options.AkkaSettings }.Where(h => h is not null));
+        builder.Services.AddThreatExchangeEngine(journal, protector, TimeProvider.System, akkaOverlay: overlay.Length > 0 ? overlay : null);
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<PbmCommands>();
         builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<DeclarationsApplier>(services, options.DeclarationsFolder));
