@@ -55,6 +55,8 @@ public sealed partial class PbmSpecs : IAsyncLifetime
         Assert.Equal(0, exit);
         Assert.Matches(MemberLine(), lines[0]);
         Assert.Equal("Count: 1 nodes", lines[^1]);
+        Assert.Equal([lines[0].Split(" | ")[0]], (await Pbm("cluster", "leader")).Lines);
+        Assert.Equal(["No unreachable members."], (await Pbm("cluster", "down-unreachable")).Lines);
     }
 
     [Fact]
@@ -80,6 +82,24 @@ public sealed partial class PbmSpecs : IAsyncLifetime
         var (exit, json) = await Pbm("te", "source", "tap", "--json");
         Assert.Equal(0, exit);
         Assert.Equal("tap", JsonDocument.Parse(json[0]).RootElement.GetProperty("sourceName").GetString());
+    }
+
+    [Fact]
+    public async Task Log_peek_shows_recent_akka_log_lines_and_set_level_changes_the_level()
+    {
+        var (exit, lines) = await Pbm("log", "peek", "-n", "50");
+        Assert.Equal(0, exit);
+        Assert.Contains(lines, l => l.Contains("Cluster", StringComparison.Ordinal));
+        Assert.Equal(["Log level set to DEBUG."], (await Pbm("log", "set-level", "debug")).Lines);
+        Assert.Equal(2, (await Pbm("log", "set-level", "loud")).Exit);
+    }
+
+    [Fact]
+    public async Task Actor_hierarchy_lists_the_system_actors_under_a_path()
+    {
+        var (exit, lines) = await Pbm("actor", "hierarchy", "-s", "/system", "-d", "1");
+        Assert.Equal(0, exit);
+        Assert.Contains("/system/sharding", lines);
     }
 
     [Fact]

@@ -25,7 +25,9 @@ public sealed class PbmCommands(ActorSystem system, IRequiredActor<SourceRegion>
 
     public static readonly IReadOnlyList<string> Help =
     [
-        "actor system", "cluster show", "cluster status", "cluster leader", "cluster-sharding regions", "cluster-sharding region-stats -r TYPE",
+        "actor system", "actor hierarchy [-d DEPTH] [-s PATH]", "cluster show", "cluster status", "cluster leader", "cluster leave [ADDRESS]",
+        "cluster join ADDRESS", "cluster down ADDRESS", "cluster down-unreachable", "cluster-sharding regions", "cluster-sharding region-stats -r TYPE",
+        "log peek [-n N]", "log set-level LEVEL",
         "te sources", "te source NAME", "te poll NAME", "te pause NAME", "te resume NAME", "te gaps NAME",
         "te iocs [--type T] [--status S] [--source NAME] [-n N]", "te tenants", "te sharing", "te audit [NAME] [-n N]",
         "every command also takes --json",
@@ -64,6 +66,51 @@ public sealed class PbmCommands(ActorSystem system, IRequiredActor<SourceRegion>
                 var lines = members.Select(m => $"{m.Address} | [{string.Join(",", m.Roles)}] | {m.Status} | {(unreachable.Contains(m) ? "Unreachable" : "Reachable")}").ToList();
                 lines.Add($"Count: {members.Count} nodes");
                 return (members.Select(m => new { address = m.Address.ToString(), roles = m.Roles, status = m.Status.ToString(), reachable = !unreachable.Contains(m) }), lines);
+            }
+            case ["actor", "hierarchy", ..]:
+            {
+                var depth = int.Parse(Option(words, "-d") ?? "3", CultureInfo.InvariantCulture);
+                var lines = new List<string>();
+                await Walk(Option(words, "-s") ?? "/user", depth, 0, lines);
+                return (lines, lines);
+            }
+            case ["cluster", "leave"]:
+                cluster.Leave(cluster.SelfAddress);
+                return (new { leaving = cluster.SelfAddress.ToString() }, [$"{cluster.SelfAddress} is leaving the cluster."]);
+            case ["cluster", "leave", var address]:
+                cluster.Leave(Address.Parse(address));
+                return (new { leaving = address }, [$"{address} is leaving the cluster."]);
+            case ["cluster", "join", var address]:
+                cluster.Join(Address.Parse(address));
+                return (new { joining = address }, [$"Joining {address}."]);
+            case ["cluster", "down", var address]:
+                cluster.Down(Address.Parse(address));
+                return (new { downed = address }, [$"{address} is marked down."]);
+            case ["cluster", "down-unreachable"]:
+            {
+                var unreachable = cluster.State.Unreachable.Select(m => m.Address).ToList();
+                foreach (var address in unreachable)
+                    cluster.Down(address);
+                var lines = unreachable.Select(a => $"{a} is marked down.").DefaultIfEmpty("No unreachable members.").ToList();
+                return (unreachable.Select(a => a.ToString()), lines);
+            }
+            case ["log", "peek", ..]:
+            {
+                var lines = RingBufferLogger.Last(int.Parse(Option(words, "-n") ?? "20", CultureInfo.InvariantCulture));
+                return (lines, lines);
+            }
+            case ["log", "set-level", var level]:
+            {
+                var parsed = level.ToUpperInvariant() switch
+                {
+                    "DEBUG" => Akka.Event.LogLevel.DebugLevel,
+                    "INFO" => Akka.Event.LogLevel.InfoLevel,
+                    "WARNING" => Akka.Event.LogLevel.WarningLevel,
+                    "ERROR" => Akka.Event.LogLevel.ErrorLevel,
+                    _ => throw new FormatException($"'{level}' is not a log level; use DEBUG, INFO, WARNING or ERROR."),
+                };
+                system.EventStream.SetLogLevel(parsed);
+                return (new { level = parsed.ToString() }, [$"Log level set to {level.ToUpperInvariant()}."]);
             }
             case ["cluster", "status"]:
                 return (new { status = cluster.SelfMember.Status.ToString() }, [$"{cluster.SelfAddress} | {cluster.SelfMember.Status}"]);
@@ -138,6 +185,53 @@ public sealed class PbmCommands(ActorSystem system, IRequiredActor<SourceRegion>
             }
             default:
                 return null;
+        }
+    }
+
+    /// <summary>Lists the children of a path by asking every one of them to identify itself, down to a depth.</summary>
+    private async Task Walk(string path, int depth, int level, List<string> lines)
+    {
+        if (level >= depth)
+            return;
+        var selection = system.ActorSelection(path.TrimEnd('/') + "/*");
+        var collector = system.ActorOf(Props.Create(() => new IdentityCollector()));
+        var children = await collector.Ask<List<IActorRef>>(new IdentityCollector.Collect(selection, TimeSpan.FromMilliseconds(300)), Ask);
+        foreach (var child in children.OrderBy(c => c.Path.ToString(), StringComparer.Ordinal))
+        {
+            lines.Add(new string(' ', level * 2) + child.Path.ToStringWithoutAddress());
+            await Walk(child.Path.ToStringWithoutAddress(), depth, level + 1, lines);
+        }
+    }
+
+    /// <summary>Sends <see cref="Identify"/> to a selection and answers with every actor that replied within the wait.</summary>
+    private sealed class IdentityCollector : ReceiveActor, IWithTimers
+    {
+        public ITimerScheduler Timers { get; set; } = null!;
+
+        public sealed record Collect(ActorSelection Selection, TimeSpan Wait);
+
+        private sealed record Done;
+
+        public IdentityCollector()
+        {
+            var found = new List<IActorRef>();
+            IActorRef? replyTo = null;
+            Receive<Collect>(c =>
+            {
+                replyTo = Sender;
+                c.Selection.Tell(new Identify(null), Self);
+                Timers.StartSingleTimer("done", new Done(), c.Wait);
+            });
+            Receive<ActorIdentity>(identity =>
+            {
+                if (identity.Subject is { } subject)
+                    found.Add(subject);
+            });
+            Receive<Done>(_ =>
+            {
+                replyTo?.Tell(found.ToList());
+                Context.Stop(Self);
+            });
         }
     }
 

@@ -82,8 +82,9 @@ public static class ServiceCommand
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls(options.ApiUrl, options.CommandUrl);
-        var overlay = string.Join('\n', new[] { options.ConfigOverlay is { } path ? File.ReadAllText(path) : null, options.AkkaSettings }.Where(h => h is not null));
-        builder.Services.AddThreatExchangeEngine(journal, protector, TimeProvider.System, akkaOverlay: overlay.Length > 0 ? overlay : null);
+        const string hostLoggers = """akka.loggers = ["Akka.Event.DefaultLogger", "ThreatExchange.Host.Service.RingBufferLogger, ThreatExchange.Host"]""";
+        var overlay = string.Join('\n', new[] { hostLoggers, options.ConfigOverlay is { } path ? File.ReadAllText(path) : null, options.AkkaSettings }.Where(h => h is not null));
+        builder.Services.AddThreatExchangeEngine(journal, protector, TimeProvider.System, akkaOverlay: overlay);
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<PbmCommands>();
         builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<DeclarationsApplier>(services, options.DeclarationsFolder));
