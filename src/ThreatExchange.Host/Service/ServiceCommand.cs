@@ -74,6 +74,21 @@ public static class ServiceCommand
         return 0;
     }
 
+    public const string AkkaVariablePrefix = "TE_AKKA__";
+
+    /// <summary>
+    /// <c>TE_AKKA__...</c> variables, above the overlay file and below the caller's own settings:
+    /// <c>__</c> separates the path, so <c>TE_AKKA__remote__dot-netty__tcp__port=4053</c> sets <c>akka.remote.dot-netty.tcp.port</c>.
+    /// </summary>
+    public static string AkkaFromEnvironment() => AkkaFromVariables(Environment.GetEnvironmentVariables()
+        .Cast<System.Collections.DictionaryEntry>()
+        .Select(e => ((string)e.Key, e.Value?.ToString() ?? "")));
+
+    public static string AkkaFromVariables(IEnumerable<(string Name, string Value)> variables) => string.Join('\n', variables
+        .Where(v => v.Name.StartsWith(AkkaVariablePrefix, StringComparison.Ordinal) && v.Name.Length > AkkaVariablePrefix.Length)
+        .OrderBy(v => v.Name, StringComparer.Ordinal)
+        .Select(v => $"akka.{v.Name[AkkaVariablePrefix.Length..].Replace("__", ".", StringComparison.Ordinal)} = \"{v.Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\""));
+
     public static WebApplication Build(ServiceOptions options)
     {
         Directory.CreateDirectory(options.DataFolder);
@@ -83,7 +98,8 @@ public static class ServiceCommand
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls(options.ApiUrl, options.CommandUrl);
         const string hostLoggers = """akka.loggers = ["Akka.Event.DefaultLogger", "ThreatExchange.Host.Service.RingBufferLogger, ThreatExchange.Host"]""";
-        var overlay = string.Join('\n', new[] { hostLoggers, options.ConfigOverlay is { } path ? File.ReadAllText(path) : null, options.AkkaSettings }.Where(h => h is not null));
+        var overlay = string.Join('\n', new[] { hostLoggers, options.ConfigOverlay is { } path ? File.ReadAllText(path) : null, AkkaFromEnvironment(), options.AkkaSettings }
+            .Where(h => !string.IsNullOrEmpty(h)));
         builder.Services.AddThreatExchangeEngine(journal, protector, TimeProvider.System, akkaOverlay: overlay);
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<PbmCommands>();
