@@ -15,6 +15,8 @@ using var http = new HttpClient { BaseAddress = new Uri($"http://{target}/"), Ti
 if (Environment.GetEnvironmentVariable("TE_API_TOKEN") is { Length: > 0 } token)
     http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
+if (words is ["cluster", "tail"])
+    return await Tail();
 if (words.Count > 0)
     return await Run(words);
 
@@ -56,6 +58,44 @@ async Task<int> Run(List<string> command)
     {
         await Console.Error.WriteLineAsync($"Cannot reach the command server at {target}: {e.Message}");
         return 3;
+    }
+}
+
+// Membership changes as they happen, read every two seconds, until Ctrl-C.
+async Task<int> Tail()
+{
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+    var known = new Dictionary<string, string>(StringComparer.Ordinal);
+    using var timer = new PeriodicTimer(TimeSpan.FromSeconds(2));
+    do
+    {
+        using var response = await http.PostAsJsonAsync("pbm", new { args = new[] { "cluster", "show", "--json" } }, stop.Token);
+        var answer = await response.Content.ReadFromJsonAsync<Answer>(stop.Token);
+        if (answer is not { ExitCode: 0, Lines.Count: 1 })
+            return 3;
+        var members = System.Text.Json.JsonDocument.Parse(answer.Lines[0]).RootElement.EnumerateArray()
+            .ToDictionary(m => m.GetProperty("address").GetString()!,
+                m => $"{m.GetProperty("status").GetString()} | {(m.GetProperty("reachable").GetBoolean() ? "Reachable" : "Unreachable")}");
+        foreach (var (address, state) in members.Where(m => !known.TryGetValue(m.Key, out var held) || held != m.Value))
+            Console.WriteLine($"{DateTimeOffset.UtcNow:u} {address} | {state}");
+        foreach (var gone in known.Keys.Except(members.Keys).ToList())
+            Console.WriteLine($"{DateTimeOffset.UtcNow:u} {gone} | Removed");
+        known = members;
+    }
+    while (await WaitAsync(timer, stop.Token));
+    return 0;
+}
+
+static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+{
+    try
+    {
+        return await timer.WaitForNextTickAsync(cancellationToken);
+    }
+    catch (OperationCanceledException)
+    {
+        return false;
     }
 }
 

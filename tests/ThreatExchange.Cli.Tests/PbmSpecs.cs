@@ -103,6 +103,22 @@ public sealed partial class PbmSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cluster_tail_prints_the_members_as_they_are_now_then_follows_changes()
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "pbm.dll"), _target, "cluster", "tail"]) { RedirectStandardOutput = true };
+        using var process = Process.Start(start)!;
+        try
+        {
+            var first = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Matches(@"akka\.tcp://threat-exchange@127\.0\.0\.1:\d+ \| Up \| Reachable$", first);
+        }
+        finally
+        {
+            process.Kill();
+        }
+    }
+
+    [Fact]
     public async Task An_unknown_command_lists_the_commands_and_fails()
     {
         var (exit, lines) = await Pbm("cluster", "dance");

@@ -26,7 +26,7 @@ public sealed class PbmCommands(ActorSystem system, IRequiredActor<SourceRegion>
     public static readonly IReadOnlyList<string> Help =
     [
         "actor system", "actor hierarchy [-d DEPTH] [-s PATH]", "cluster show", "cluster status", "cluster leader", "cluster leave [ADDRESS]",
-        "cluster join ADDRESS", "cluster down ADDRESS", "cluster down-unreachable", "cluster-sharding regions", "cluster-sharding region-stats -r TYPE",
+        "cluster join ADDRESS", "cluster down ADDRESS", "cluster down-unreachable", "cluster tail", "cluster-sharding regions", "cluster-sharding region-stats -r TYPE",
         "log peek [-n N]", "log set-level LEVEL",
         "te sources", "te source NAME", "te poll NAME", "te pause NAME", "te resume NAME", "te gaps NAME",
         "te iocs [--type T] [--status S] [--source NAME] [-n N]", "te tenants", "te sharing", "te audit [NAME] [-n N]",
