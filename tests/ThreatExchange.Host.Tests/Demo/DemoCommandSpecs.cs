@@ -17,6 +17,9 @@ public sealed partial class DemoCommandSpecs : IDisposable
     [GeneratedRegex(@"Netskope simulator:\s+(\S+)")]
     private static partial Regex NetskopeLine();
 
+    [GeneratedRegex(@"src/ThreatExchange\.Cli -- (\S+) te sources")]
+    private static partial Regex PbmLine();
+
     [Fact]
     public async Task The_demo_shows_iocs_flowing_into_the_netskope_lists_and_stops_cleanly_on_sigint()
     {
@@ -41,6 +44,17 @@ public sealed partial class DemoCommandSpecs : IDisposable
             using var http = new HttpClient { BaseAddress = netskope };
             var lists = await http.GetFromJsonAsync<Dictionary<string, JsonElement>>("/_sim/urllists");
             Assert.True(lists!["proofpoint-urls"].GetProperty("urls").GetArrayLength() > 0);
+
+            // The pbm command the demo printed shows the same IoCs.
+            var pbmTarget = PbmLine().Match(string.Join('\n', seen)).Groups[1].Value;
+            using var pbm = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "pbm.dll"), pbmTarget, "te", "iocs", "-n", "5"])
+            {
+                RedirectStandardOutput = true,
+            })!;
+            var iocs = (await pbm.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            await pbm.WaitForExitAsync();
+            Assert.Equal(0, pbm.ExitCode);
+            Assert.Matches(@"^Count: 5 of \d+$", iocs[^1]);
 
             using var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             await interrupt.WaitForExitAsync();
