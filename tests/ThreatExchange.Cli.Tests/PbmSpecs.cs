@@ -76,6 +76,9 @@ public sealed partial class PbmSpecs : IAsyncLifetime
 
         var (_, sources) = await Pbm("te", "sources");
         Assert.StartsWith("tap | polling | checkpoint ", Assert.Single(sources), StringComparison.Ordinal);
+        Assert.Matches(@"\| budget left \d+ \|", sources[0]);
+        var (_, shards) = await Pbm("cluster-sharding", "shard-stats", "-r", "source");
+        Assert.EndsWith("| entities: 1", Assert.Single(shards), StringComparison.Ordinal);
         var (_, stats) = await Pbm("cluster-sharding", "region-stats", "-r", "source");
         Assert.Contains("| shards: 1 | entities: 1", Assert.Single(stats), StringComparison.Ordinal);
 

@@ -43,7 +43,7 @@ public sealed class ReadSideBatch
                 foreach (var ioc in done.Iocs)
                     _observed.Add((source, ioc));
                 Log(done.At, source, "poll", "info",
-                    $"Window {done.Window}: {done.Events} events, {done.Iocs.Count} new or changed IoCs, {done.Skipped} records skipped.");
+                    $"Window {done.Window}: {done.Events} events, {done.Found} IoCs found, {done.Iocs.Count} new or changed, {done.Skipped} records skipped.");
                 break;
             case SourceEvents.GapRecorded gap:
                 Log(gap.At, source, "gap", "warning", gap.Reason);

@@ -176,6 +176,7 @@ public sealed class SourceEntity : ReceivePersistentActor
 
     private SourceReplies.Status Status() => new(
         _state.Name,
+        _state.Configuration is { } configuration ? BudgetKey.For(configuration.Principal, configuration.BaseUrl).ToString() : null,
         _state.Configuration is not null,
         _state.Paused,
         _state.Deleted,

@@ -43,6 +43,7 @@ public static class SourceReplies
 
     public sealed record Status(
         string SourceName,
+        string? Credential,
         bool Configured,
         bool Paused,
         bool Deleted,
@@ -62,7 +63,11 @@ public static class SourceEvents
     public sealed record ConfigurationSet(StoredSource Configuration, DateTimeOffset At) : ISourceEvent;
 
     /// <summary>The checkpoint advance (or re-sweep) and the IoCs it found that are new or changed, in one event: never half a window.</summary>
-    public sealed record WindowCompleted(PollWindow Window, IReadOnlyList<StoredIoc> Iocs, int Events, int Skipped, DateTimeOffset At) : ISourceEvent;
+    public sealed record WindowCompleted(PollWindow Window, IReadOnlyList<StoredIoc> Iocs, int Events, int Skipped, DateTimeOffset At) : ISourceEvent
+    {
+        /// <summary>IoCs the window held before dedupe; <see cref="Iocs"/> keeps only the new or changed ones.</summary>
+        public int Found { get; init; }
+    }
 
     public sealed record GapRecorded(PollGap Gap, string Reason, DateTimeOffset At) : ISourceEvent;
 

@@ -147,7 +147,7 @@ public sealed record SourceState
             var tagged = tagging ? ioc with { Tags = ioc.EventTypes.Select(ProofpointEventTypes.Tag).ToImmutableSortedSet(StringComparer.Ordinal) } : ioc;
             fresh.Add(StoredIoc.From(tagged));
         }
-        return new SourceEvents.WindowCompleted(window, fresh, result.Events, result.SkippedCount, now);
+        return new SourceEvents.WindowCompleted(window, fresh, result.Events, result.SkippedCount, now) { Found = result.Iocs.Count };
     }
 
     public SourceSnapshot ToSnapshot() => new(

@@ -125,7 +125,7 @@ public static class DemoCommand
 
     private static string? Describe(string persistenceId, object e) => e switch
     {
-        SourceEvents.WindowCompleted w => $"{Time(w.At)} [{Name(persistenceId)}] window {w.Window.ToInterval()} ({w.Window.Kind.ToString().ToLowerInvariant()}): {w.Events} events, {w.Iocs.Count} new or changed IoCs",
+        SourceEvents.WindowCompleted w => $"{Time(w.At)} [{Name(persistenceId)}] window {w.Window.ToInterval()} ({w.Window.Kind.ToString().ToLowerInvariant()}): {w.Events} events, {w.Found} IoCs found, {w.Iocs.Count} new or changed",
         SourceEvents.GapRecorded g => $"{Time(g.At)} [{Name(persistenceId)}] gap {g.Gap}: {g.Reason}",
         SourceEvents.PollFailed f => $"{Time(f.At)} [{Name(persistenceId)}] window {f.Window.ToInterval()} failed: {f.Reason}",
         SharingEvents.BatchShared b when b.UrlsAdded.Count + b.UrlsRemoved.Count + b.HashesAdded.Count + b.HashesRemoved.Count > 0 =>

@@ -33,18 +33,14 @@ public static class ManagementApi
             Cluster.Get(system).SelfMember.Status == MemberStatus.Up ? Results.Text("ready") : Results.Text("joining", statusCode: 503));
 
         var api = app.MapGroup("/api");
-        api.MapGet("/sources", async (IRequiredActor<DirectoryRegion> directory, IRequiredActor<SourceRegion> sources) =>
+        api.MapGet("/sources", async (IRequiredActor<DirectoryRegion> directory, SourceStatusReader reader) =>
         {
             var listing = await directory.ActorRef.Ask<DirectoryReplies.Listing>(new DirectoryCommands.GetDirectory(), Ask);
-            var statuses = await Task.WhenAll(listing.Sources.Select(name => sources.ActorRef.Ask<SourceReplies.Status>(new SourceQueries.GetStatus(name), Ask)));
-            return Results.Ok(statuses.Where(s => s is { Configured: true, Deleted: false }));
+            return Results.Ok(await reader.ReadAllAsync(listing.Sources));
         });
-        api.MapGet("/sources/{name}", async (string name, IRequiredActor<SourceRegion> sources) =>
-        {
-            var status = await sources.ActorRef.Ask<SourceReplies.Status>(new SourceQueries.GetStatus(name), Ask);
-            return status is { Configured: true, Deleted: false } ? Results.Ok(status) : NotFound("source", name);
-        });
-        api.MapPut("/sources/{name}", async (string name, SourceConfiguration configuration, SecretProtector protector, TimeProvider clock,
+        api.MapGet("/sources/{name}", async (string name, SourceStatusReader reader) =>
+            await reader.ReadAsync(name) is { } view ? Results.Ok(view) : NotFound("source", name));
+        api.MapPut("/sources/{name}", async (string name, SourceConfiguration configuration, SecretProtector protector, TimeProvider clock, SourceStatusReader reader,
             IRequiredActor<SourceRegion> sources, IRequiredActor<DirectoryRegion> directory, IRequiredActor<BudgetRegion> budgets) =>
         {
             if (configuration.Name != name)
@@ -58,7 +54,7 @@ public static class ManagementApi
             if (reply is SourceReplies.Rejected rejected)
                 return Problem(rejected.Errors);
             await directory.ActorRef.Ask<ISharingReply>(new DirectoryCommands.RegisterSource(name), Ask);
-            return Results.Ok(await sources.ActorRef.Ask<SourceReplies.Status>(new SourceQueries.GetStatus(name), Ask));
+            return Results.Ok(await reader.ReadAsync(name));
         });
         api.MapDelete("/sources/{name}", async (string name, IRequiredActor<SourceRegion> sources, IRequiredActor<DirectoryRegion> directory) =>
         {
@@ -71,10 +67,10 @@ public static class ManagementApi
                      ("poll", n => new SourceCommands.PollNow(n)), ("pause", n => new SourceCommands.Pause(n)), ("resume", n => new SourceCommands.Resume(n)),
                  })
         {
-            api.MapPost($"/sources/{{name}}/{verb}", async (string name, IRequiredActor<SourceRegion> sources) =>
+            api.MapPost($"/sources/{{name}}/{verb}", async (string name, IRequiredActor<SourceRegion> sources, SourceStatusReader reader) =>
             {
                 await sources.ActorRef.Ask<ISourceReply>(command(name), Ask);
-                return Results.Ok(await sources.ActorRef.Ask<SourceReplies.Status>(new SourceQueries.GetStatus(name), Ask));
+                return await reader.ReadAsync(name) is { } view ? Results.Ok(view) : NotFound("source", name);
             });
         }
 

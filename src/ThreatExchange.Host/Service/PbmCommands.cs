@@ -18,7 +18,7 @@ public sealed record PbmAnswer(int ExitCode, IReadOnlyList<string> Lines);
 /// sharding, plus the <c>te</c> palette for sources, IoCs, tenants, sharing and the audit log.
 /// </summary>
 public sealed class PbmCommands(ActorSystem system, IRequiredActor<SourceRegion> sources, IRequiredActor<DirectoryRegion> directory,
-    IRequiredActor<SharingRegion> sharing, ReadSideStore readSide)
+    IRequiredActor<SharingRegion> sharing, ReadSideStore readSide, SourceStatusReader reader)
 {
     private static readonly TimeSpan Ask = TimeSpan.FromSeconds(10);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -26,7 +26,7 @@ public sealed class PbmCommands(ActorSystem system, IRequiredActor<SourceRegion>
     public static readonly IReadOnlyList<string> Help =
     [
         "actor system", "actor hierarchy [-d DEPTH] [-s PATH]", "cluster show", "cluster status", "cluster leader", "cluster leave [ADDRESS]",
-        "cluster join ADDRESS", "cluster down ADDRESS", "cluster down-unreachable", "cluster tail", "cluster-sharding regions", "cluster-sharding region-stats -r TYPE",
+        "cluster join ADDRESS", "cluster down ADDRESS", "cluster down-unreachable", "cluster tail", "cluster-sharding regions", "cluster-sharding region-stats -r TYPE", "cluster-sharding shard-stats -r TYPE",
         "log peek [-n N]", "log set-level LEVEL",
         "te sources", "te source NAME", "te poll NAME", "te pause NAME", "te resume NAME", "te gaps NAME",
         "te iocs [--type T] [--status S] [--source NAME] [-n N]", "te tenants", "te sharing", "te audit [NAME] [-n N]",
@@ -121,6 +121,12 @@ public sealed class PbmCommands(ActorSystem system, IRequiredActor<SourceRegion>
                 var regions = ClusterSharding.Get(system).ShardTypeNames.Order(StringComparer.Ordinal).ToList();
                 return (regions, regions);
             }
+            case ["cluster-sharding", "shard-stats", "-r", var type]:
+            {
+                var stats = await ClusterSharding.Get(system).ShardRegion(type).Ask<ShardRegionStats>(GetShardRegionStats.Instance, Ask);
+                var lines = stats.Stats.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{cluster.SelfAddress} | shard {p.Key} | entities: {p.Value}").ToList();
+                return (stats.Stats, lines.DefaultIfEmpty($"No shards of {type} on {cluster.SelfAddress}.").ToList());
+            }
             case ["cluster-sharding", "region-stats", "-r", var type]:
             {
                 var stats = await ClusterSharding.Get(system).ShardRegion(type).Ask<ShardRegionStats>(GetShardRegionStats.Instance, Ask);
@@ -135,14 +141,14 @@ public sealed class PbmCommands(ActorSystem system, IRequiredActor<SourceRegion>
             }
             case ["te", "source", var name]:
             {
-                var status = await sources.ActorRef.Ask<SourceReplies.Status>(new SourceQueries.GetStatus(name), Ask);
+                var status = await reader.ReadAsync(name) ?? throw new InvalidOperationException($"No source named '{name}'.");
                 return (status, [SourceLine(status), $"  gaps: {status.Gaps} | known IoCs: {status.KnownIocs} | windows completed: {status.WindowsCompleted} | last error: {status.LastError ?? "none"}"]);
             }
             case ["te", var verb, var name] when verb is "poll" or "pause" or "resume":
             {
                 ISourceMessage message = verb switch { "poll" => new SourceCommands.PollNow(name), "pause" => new SourceCommands.Pause(name), _ => new SourceCommands.Resume(name) };
                 await sources.ActorRef.Ask<ISourceReply>(message, Ask);
-                var status = await sources.ActorRef.Ask<SourceReplies.Status>(new SourceQueries.GetStatus(name), Ask);
+                var status = await reader.ReadAsync(name) ?? throw new InvalidOperationException($"No source named '{name}'.");
                 return (status, [SourceLine(status)]);
             }
             case ["te", "gaps", var name]:
@@ -235,15 +241,14 @@ public sealed class PbmCommands(ActorSystem system, IRequiredActor<SourceRegion>
         }
     }
 
-    private async Task<IReadOnlyList<SourceReplies.Status>> SourceStatuses()
+    private async Task<IReadOnlyList<SourceView>> SourceStatuses()
     {
         var listing = await directory.ActorRef.Ask<DirectoryReplies.Listing>(new DirectoryCommands.GetDirectory(), Ask);
-        var statuses = await Task.WhenAll(listing.Sources.Select(n => sources.ActorRef.Ask<SourceReplies.Status>(new SourceQueries.GetStatus(n), Ask)));
-        return statuses.Where(s => s is { Configured: true, Deleted: false }).ToList();
+        return await reader.ReadAllAsync(listing.Sources);
     }
 
-    private static string SourceLine(SourceReplies.Status s) =>
-        $"{s.SourceName} | {(s.Paused ? "paused" : "polling")} | checkpoint {s.Checkpoint?.ToString("u", CultureInfo.InvariantCulture) ?? "none"} | lag {(s.Lag is { } lag ? $"{lag.TotalSeconds:0} s" : "-")} | windows behind {s.WindowsBehind} | last error: {s.LastError ?? "none"}";
+    private static string SourceLine(SourceView s) =>
+        $"{s.SourceName} | {(s.Paused ? "paused" : "polling")} | checkpoint {s.Checkpoint?.ToString("u", CultureInfo.InvariantCulture) ?? "none"} | lag {(s.Lag is { } lag ? $"{lag.TotalSeconds:0} s" : "-")} | windows behind {s.WindowsBehind} | budget left {s.BudgetLeft?.ToString(CultureInfo.InvariantCulture) ?? "-"} | last error: {s.LastError ?? "none"}";
 
     private static string? Option(List<string> words, string name)
     {

@@ -39,7 +39,7 @@ public sealed partial class DemoCommandSpecs : IDisposable
             while (!seen.Any(l => l.Contains("] shared: url list +", StringComparison.Ordinal)))
                 seen.Add(lines.Take(timeout.Token));
 
-            Assert.Contains(seen, l => l.Contains("[demo-tap] window ", StringComparison.Ordinal) && l.Contains("new or changed IoCs", StringComparison.Ordinal));
+            Assert.Contains(seen, l => l.Contains("[demo-tap] window ", StringComparison.Ordinal) && l.Contains("IoCs found", StringComparison.Ordinal));
             var netskope = new Uri(NetskopeLine().Match(string.Join('\n', seen)).Groups[1].Value);
             using var http = new HttpClient { BaseAddress = netskope };
             var lists = await http.GetFromJsonAsync<Dictionary<string, JsonElement>>("/_sim/urllists");
