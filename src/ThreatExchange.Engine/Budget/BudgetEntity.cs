@@ -10,14 +10,31 @@ namespace ThreatExchange.Engine.Budget;
 /// </summary>
 public sealed class BudgetEntity : ReceivePersistentActor
 {
+    /// <summary>Every request is an event; snapshots keep recovery to one record plus at most this many events.</summary>
+    private const int SnapshotEvery = 100;
+
     private readonly TimeProvider _clock;
+    private readonly string _credential;
     private RequestBudget _budget = new();
 
     public BudgetEntity(string credential, TimeProvider clock)
     {
         _clock = clock;
+        _credential = credential;
         PersistenceId = "budget-" + credential;
 
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is BudgetSnapshot snapshot)
+                _budget = new RequestBudget
+                {
+                    Allowance = snapshot.Allowance,
+                    Sent = [.. snapshot.Sent],
+                    SentCount = snapshot.Sent.Count,
+                    ThrottledUntil = snapshot.ThrottledUntil,
+                    ConsecutiveThrottles = snapshot.ConsecutiveThrottles,
+                };
+        });
         Recover<BudgetEvents.RequestSpent>(e => _budget = Spend(_budget with { Allowance = e.Allowance }, e.At));
         Recover<BudgetEvents.Throttled>(e => _budget = _budget.Throttled(e.At, e.RetryAfter));
         Recover<BudgetEvents.Recovered>(_ => _budget = _budget.Succeeded());
@@ -31,6 +48,7 @@ public sealed class BudgetEntity : ReceivePersistentActor
                     Persist(new BudgetEvents.RequestSpent(acquire.Credential, acquire.Allowance, now), _ =>
                     {
                         _budget = granted.Budget;
+                        SnapshotWhenDue();
                         EngineMetrics.ReportBudgetLeft(acquire.Credential, _budget.Remaining(now));
                         Sender.Tell(new BudgetReplies.Granted(acquire.Credential, _budget.Remaining(now)));
                     });
@@ -59,9 +77,26 @@ public sealed class BudgetEntity : ReceivePersistentActor
             });
         });
         Command<BudgetCommands.GetRemaining>(q => Sender.Tell(new BudgetReplies.Remaining(q.Credential, _budget.Remaining(_clock.GetUtcNow()))));
+        // Events behind a saved snapshot are never read again: drop them so the journal holds a day, not a year.
+        Command<SaveSnapshotSuccess>(s =>
+        {
+            DeleteMessages(s.Metadata.SequenceNr);
+            DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1));
+        });
+        Command<SaveSnapshotFailure>(_ => { });
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(_ => { });
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
     }
 
     public override string PersistenceId { get; }
+
+    private void SnapshotWhenDue()
+    {
+        if (LastSequenceNr % SnapshotEvery == 0)
+            SaveSnapshot(new BudgetSnapshot(_credential, _budget.Allowance, [.. _budget.Sent], _budget.ThrottledUntil, _budget.ConsecutiveThrottles));
+    }
 
     private static RequestBudget Spend(RequestBudget budget, DateTimeOffset at) =>
         budget.TryAcquire(at) is BudgetDecision.Granted granted ? granted.Budget : budget;

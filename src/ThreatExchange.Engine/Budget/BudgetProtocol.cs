@@ -36,3 +36,7 @@ public static class BudgetEvents
 
     public sealed record Recovered(string Credential) : IBudgetMessage;
 }
+
+/// <summary>The allowance as it stands, so recovery reads one record instead of a day's worth of requests.</summary>
+public sealed record BudgetSnapshot(string Credential, int Allowance, IReadOnlyList<DateTimeOffset> Sent, DateTimeOffset? ThrottledUntil, int ConsecutiveThrottles)
+    : IBudgetMessage;

@@ -75,6 +75,7 @@ public sealed class EngineSerializer(ExtendedActorSystem system) : SerializerWit
         ["budget.request-spent.v1"] = typeof(BudgetEvents.RequestSpent),
         ["budget.throttled.v1"] = typeof(BudgetEvents.Throttled),
         ["budget.recovered.v1"] = typeof(BudgetEvents.Recovered),
+        ["budget.snapshot.v1"] = typeof(BudgetSnapshot),
     };
 
     private static readonly IReadOnlyDictionary<Type, string> Manifests = Types.ToDictionary(p => p.Value, p => p.Key);

@@ -39,6 +39,7 @@ public sealed class EngineSerializerSpecs : IDisposable
         new BudgetCommands.Acquire("sp@https://tap", 1800),
         new BudgetReplies.Denied("sp@https://tap", T0, "spent"),
         new BudgetEvents.Throttled("sp@https://tap", TimeSpan.FromMinutes(1), T0),
+        new BudgetSnapshot("sp@https://tap", 1800, [T0, T0.AddMinutes(1)], T0.AddHours(1), 2),
     ];
 
     [Theory]

@@ -31,6 +31,8 @@ public sealed class EngineHost : IAsyncDisposable
 
     public IActorRef Sharing => _host.Services.GetRequiredService<IRequiredActor<SharingRegion>>().ActorRef;
 
+    public IActorRef Budgets => _host.Services.GetRequiredService<IRequiredActor<BudgetRegion>>().ActorRef;
+
     public IActorRef Directory => _host.Services.GetRequiredService<IRequiredActor<DirectoryRegion>>().ActorRef;
 
     public async Task<ISharingReply> DirectoryAsync(IDirectoryMessage message) =>
@@ -62,10 +64,12 @@ public sealed class EngineHost : IAsyncDisposable
         await Sources.Ask<ISourceReply>(new SourceCommands.Configure(configuration.Name, StoredSource.Protect(configuration, protector)), TimeSpan.FromSeconds(10));
 
     /// <summary>What the journal holds for a source, read back through Akka.Persistence.Query.</summary>
-    public async Task<IReadOnlyList<object>> EventsAsync(string name)
+    public Task<IReadOnlyList<object>> EventsAsync(string name) => PersistedEventsAsync("source-" + name);
+
+    public async Task<IReadOnlyList<object>> PersistedEventsAsync(string persistenceId)
     {
         var journal = PersistenceQuery.Get(System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-        var envelopes = await journal.CurrentEventsByPersistenceId("source-" + name, 0, long.MaxValue)
+        var envelopes = await journal.CurrentEventsByPersistenceId(persistenceId, 0, long.MaxValue)
             .RunWith(Sink.Seq<EventEnvelope>(), System.Materializer());
         return envelopes.Select(e => e.Event).ToList();
     }
