@@ -20,14 +20,15 @@ public static class ClusterHosting
         return builder.AddHocon(ConfigurationFactory.ParseString(File.ReadAllText(path)), HoconAddMode.Append);
     }
 
-    /// <summary>Joins the given seed nodes, or with none forms a one-node cluster by joining itself.</summary>
-    public static AkkaConfigurationBuilder WithThreatExchangeCluster(this AkkaConfigurationBuilder builder, IReadOnlyList<string>? seedNodes = null) =>
+    /// <summary>
+    /// Joins the configured <c>akka.cluster.seed-nodes</c>, which Akka does by itself, or with none forms a one-node
+    /// cluster by joining itself.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithThreatExchangeCluster(this AkkaConfigurationBuilder builder) =>
         builder.AddStartup((system, _) =>
         {
             var cluster = Cluster.Get(system);
-            if (seedNodes is { Count: > 0 })
-                cluster.JoinSeedNodes(seedNodes.Select(Akka.Actor.Address.Parse));
-            else
+            if (system.Settings.Config.GetStringList("akka.cluster.seed-nodes").Count == 0)
                 cluster.Join(cluster.SelfAddress);
         });
 }

@@ -1,6 +1,7 @@
 using Akka;
 using Akka.Actor;
 using Akka.Event;
+using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
@@ -69,8 +70,11 @@ public sealed class ReadSideProjectionActor;
 
 public static class ReadSideHosting
 {
-    /// <summary>The catalog and audit projection, on the journal's database. One node runs it; a cluster runs it as a singleton.</summary>
+    /// <summary>
+    /// The catalog and audit projection, on the journal's database, as a cluster singleton: two copies would race on
+    /// the offset and write every audit entry twice. It moves to the oldest node left when its node goes.
+    /// </summary>
     public static AkkaConfigurationBuilder WithReadSide(this AkkaConfigurationBuilder builder, JournalSettings journal, ReadSideSettings settings, TimeProvider clock) =>
-        builder.WithActors((system, registry) =>
-            registry.Register<ReadSideProjectionActor>(system.ActorOf(ReadSideProjection.PropsFor(new ReadSideStore(journal), settings, clock), ReadSideProjection.Name)));
+        builder.WithSingleton<ReadSideProjectionActor>(ReadSideProjection.Name, ReadSideProjection.PropsFor(new ReadSideStore(journal), settings, clock),
+            new ClusterSingletonOptions(), createProxyToo: true);
 }

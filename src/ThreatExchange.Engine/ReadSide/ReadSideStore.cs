@@ -15,19 +15,37 @@ public sealed record AuditQuery(string? Configuration = null, string? Level = nu
 /// <summary>The read side's tables in the journal's own database, created on first use, and the queries over them.</summary>
 public sealed class ReadSideStore(JournalSettings settings)
 {
-    private readonly Lazy<Task> _created = new(() => EnsureTablesAsync(settings));
+    private const long SchemaLock = 7321;
+
+    private readonly Lock _creating = new();
+    private Task? _created;
 
     private DataConnection Open() => new(new DataOptions().UseConnectionString(settings.ProviderName, settings.ConnectionString));
 
     /// <summary>Creates the tables once per store, so a query before the projection's first batch finds them empty, not missing.</summary>
-    public Task EnsureCreatedAsync() => _created.Value;
+    /// <remarks>A failed attempt (the database was down) is tried again by the next caller rather than remembered.</remarks>
+    public Task EnsureCreatedAsync()
+    {
+        lock (_creating)
+        {
+            if (_created is null || _created.IsFaulted || _created.IsCanceled)
+                _created = EnsureTablesAsync(settings);
+            return _created;
+        }
+    }
 
     private static async Task EnsureTablesAsync(JournalSettings settings)
     {
         await using var db = new DataConnection(new DataOptions().UseConnectionString(settings.ProviderName, settings.ConnectionString));
+        await using var transaction = await db.BeginTransactionAsync();
+        // Nodes starting together would race on PostgreSQL's catalog ("CREATE TABLE IF NOT EXISTS" is not atomic there);
+        // the lock is released with the transaction.
+        if (settings.Kind == JournalKind.PostgreSql)
+            await db.ExecuteAsync($"SELECT pg_advisory_xact_lock({SchemaLock})");
         await db.CreateTableAsync<CatalogRow>(tableOptions: TableOptions.CheckExistence);
         await db.CreateTableAsync<AuditRow>(tableOptions: TableOptions.CheckExistence);
         await db.CreateTableAsync<ProjectionOffsetRow>(tableOptions: TableOptions.CheckExistence);
+        await transaction.CommitAsync();
     }
 
     public async Task<long> OffsetAsync(string projection, CancellationToken cancellationToken = default)

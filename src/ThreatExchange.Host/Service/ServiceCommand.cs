@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using Akka.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,8 @@ public sealed record ServiceOptions
     public string? AkkaSettings { get; init; }
     /// <summary>Folder whose <c>*.json</c> files declare sources, tenants and sharing rules.</summary>
     public string DeclarationsFolder { get; init; } = "config";
+    /// <summary>Akka addresses of the nodes to join; none forms a one-node cluster.</summary>
+    public IReadOnlyList<string> SeedNodes { get; init; } = [];
 
     public static ServiceOptions FromEnvironment(string? configPath) => new()
     {
@@ -32,6 +35,8 @@ public sealed record ServiceOptions
         ApiToken = Environment.GetEnvironmentVariable("TE_API_TOKEN"),
         ConfigOverlay = configPath ?? Environment.GetEnvironmentVariable("TE_CONFIG"),
         DeclarationsFolder = Environment.GetEnvironmentVariable("TE_DECLARATIONS") ?? "config",
+        SeedNodes = (Environment.GetEnvironmentVariable("TE_SEED_NODES") ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
     };
 
     /// <summary>An API reachable from other machines without a token would hand out control of every tenant.</summary>
@@ -69,7 +74,16 @@ public static class ServiceCommand
             await Console.Error.WriteLineAsync(refusal);
             return 2;
         }
-        var app = Build(options);
+        WebApplication app;
+        try
+        {
+            app = Build(options);
+        }
+        catch (ConfigurationException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 2;
+        }
         await app.RunAsync(cancellationToken);
         return 0;
     }
@@ -93,13 +107,17 @@ public static class ServiceCommand
     {
         Directory.CreateDirectory(options.DataFolder);
         var protector = SecretKeySource.Load(Environment.GetEnvironmentVariable(SecretKeySource.EnvironmentVariable), Path.Combine(options.DataFolder, "secret.key"));
-        var journal = JournalSettings.SqliteFile(Path.Combine(options.DataFolder, "threat-exchange.db"));
+        const string hostLoggers = """akka.loggers = ["Akka.Event.DefaultLogger", "ThreatExchange.Host.Service.RingBufferLogger, ThreatExchange.Host"]""";
+        var seeds = options.SeedNodes.Count == 0 ? null
+            : $"akka.cluster.seed-nodes = [{string.Join(", ", options.SeedNodes.Select(s => $"\"{s}\""))}]";
+        var overlay = string.Join('\n', new[] { hostLoggers, options.ConfigOverlay is { } path ? File.ReadAllText(path) : null, seeds, AkkaFromEnvironment(), options.AkkaSettings }
+            .Where(h => !string.IsNullOrEmpty(h)));
+        var settings = ConfigurationFactory.ParseString(overlay)
+            .WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, ClusterHosting.AkkaHoconFile))));
+        var journal = JournalSettings.FromConfig(settings, options.DataFolder);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls(options.ApiUrl, options.CommandUrl);
-        const string hostLoggers = """akka.loggers = ["Akka.Event.DefaultLogger", "ThreatExchange.Host.Service.RingBufferLogger, ThreatExchange.Host"]""";
-        var overlay = string.Join('\n', new[] { hostLoggers, options.ConfigOverlay is { } path ? File.ReadAllText(path) : null, AkkaFromEnvironment(), options.AkkaSettings }
-            .Where(h => !string.IsNullOrEmpty(h)));
         builder.Services.AddThreatExchangeEngine(journal, protector, TimeProvider.System, akkaOverlay: overlay);
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<PbmCommands>();

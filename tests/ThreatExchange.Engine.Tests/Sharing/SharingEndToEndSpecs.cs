@@ -1,3 +1,4 @@
+using ThreatExchange.Engine.Persistence;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -16,7 +17,7 @@ using ThreatExchange.Simulators.Proofpoint;
 namespace ThreatExchange.Engine.Tests.Sharing;
 
 /// <summary>TAP simulator → source entity → sharing entity → Netskope simulator, in one process on a real SQLite file.</summary>
-public sealed class SharingEndToEndSpecs : IAsyncLifetime
+public abstract class SharingEndToEndSpecs(JournalKind kind) : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
@@ -31,6 +32,7 @@ public sealed class SharingEndToEndSpecs : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        _journal = await TestJournal.CreateAsync(kind, _folder);
         _tap = await ProofpointSimulator.StartAsync(new ProofpointSimulatorOptions { Seed = 31, ThreatsPerHour = 150, Clock = _clock, MaxIndexDelay = TimeSpan.FromMinutes(1) });
         _prod = await NetskopeSimulator.StartAsync(new NetskopeSimulatorOptions { RequestsPerSecond = 0 });
         _dev = await NetskopeSimulator.StartAsync(new NetskopeSimulatorOptions { RequestsPerSecond = 0 });
@@ -44,7 +46,7 @@ public sealed class SharingEndToEndSpecs : IAsyncLifetime
         Directory.Delete(_folder, recursive: true);
     }
 
-    private string Database => Path.Combine(_folder, "data", "threat-exchange.db");
+    private JournalSettings _journal = null!;
 
     private SourceConfiguration Source() => new()
     {
@@ -85,7 +87,7 @@ public sealed class SharingEndToEndSpecs : IAsyncLifetime
     [Fact]
     public async Task The_deployed_lists_equal_the_active_truth_and_hold_nothing_twice()
     {
-        await using var host = await EngineHost.StartAsync(Database, _protector, _clock);
+        await using var host = await EngineHost.StartAsync(_journal, _protector, _clock);
         var kit = new TestKit(host.System);
         await host.ConfigureAsync(Source(), _protector);
         await Share(host, "tap-to-prod", Tenant("prod", _prod));
@@ -132,7 +134,7 @@ public sealed class SharingEndToEndSpecs : IAsyncLifetime
     [Fact]
     public async Task The_directory_keeps_one_rule_per_list_and_no_sharing_back_to_proofpoint()
     {
-        await using var host = await EngineHost.StartAsync(Database, _protector, _clock);
+        await using var host = await EngineHost.StartAsync(_journal, _protector, _clock);
         await Share(host, "tap-to-prod", Tenant("prod", _prod));
 
         var rival = await host.DirectoryAsync(new DirectoryCommands.SetRule(new SharingRule { Name = "second", Source = "tap", Tenant = "prod", Actions = ["url-list"] }));
@@ -153,7 +155,7 @@ public sealed class SharingEndToEndSpecs : IAsyncLifetime
     public async Task Netskope_failing_for_a_while_never_stops_polling_and_everything_arrives_after_it_recovers()
     {
         _prod.Faults = new NetskopeFaults { ErrorRate = 1 };
-        await using var host = await EngineHost.StartAsync(Database, _protector, _clock);
+        await using var host = await EngineHost.StartAsync(_journal, _protector, _clock);
         var kit = new TestKit(host.System);
         await host.ConfigureAsync(Source(), _protector);
         await Share(host, "tap-to-prod", Tenant("prod", _prod));
@@ -195,7 +197,7 @@ public sealed class SharingEndToEndSpecs : IAsyncLifetime
         var expected = Expected(T0.AddHours(-2), T0.AddMinutes(-2));
         // The development tenant answers slowly, so its delivery is still under way when the node stops.
         _dev.Faults = new NetskopeFaults { SlowRate = 1, SlowMilliseconds = 700 };
-        await using (var host = await EngineHost.StartAsync(Database, _protector, _clock))
+        await using (var host = await EngineHost.StartAsync(_journal, _protector, _clock))
         {
             var kit = new TestKit(host.System);
             await host.ConfigureAsync(Source(), _protector);
@@ -208,7 +210,7 @@ public sealed class SharingEndToEndSpecs : IAsyncLifetime
 
         // A new hour of data arrives while nothing runs; on restart both rules resume from their offsets.
         _clock.Advance(TimeSpan.FromHours(1));
-        await using var again = await EngineHost.StartAsync(Database, _protector, _clock);
+        await using var again = await EngineHost.StartAsync(_journal, _protector, _clock);
         var later = new TestKit(again.System);
         var grown = Expected(T0.AddHours(-2), T0.AddMinutes(58));
         Assert.NotEmpty(expected.Urls.Except(grown.Urls));
@@ -219,3 +221,7 @@ public sealed class SharingEndToEndSpecs : IAsyncLifetime
         }, Wait);
     }
 }
+
+public sealed class SharingEndToEndSpecsOnSqlite() : SharingEndToEndSpecs(JournalKind.Sqlite);
+
+public sealed class SharingEndToEndSpecsOnPostgreSql() : SharingEndToEndSpecs(JournalKind.PostgreSql);

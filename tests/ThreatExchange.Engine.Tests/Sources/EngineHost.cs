@@ -16,12 +16,12 @@ using ThreatExchange.Engine.Sources;
 
 namespace ThreatExchange.Engine.Tests.Sources;
 
-/// <summary>A real host as the service builds it: Akka.Hosting, a one-node cluster, the SQLite journal in a file.</summary>
+/// <summary>A real host as the service builds it: Akka.Hosting, a one-node cluster, a SQLite file or PostgreSQL journal.</summary>
 public sealed class EngineHost : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private EngineHost(IHost host, string databasePath) => (_host, ReadSide) = (host, new ReadSideStore(JournalSettings.SqliteFile(databasePath)));
+    private EngineHost(IHost host, JournalSettings journal) => (_host, ReadSide) = (host, new ReadSideStore(journal));
 
     public ReadSideStore ReadSide { get; }
 
@@ -38,20 +38,20 @@ public sealed class EngineHost : IAsyncDisposable
     public async Task<ISharingReply> DirectoryAsync(IDirectoryMessage message) =>
         await Directory.Ask<ISharingReply>(message, TimeSpan.FromSeconds(15));
 
-    public static async Task<EngineHost> StartAsync(string databasePath, SecretProtector protector, TimeProvider clock, SourceSettings? settings = null)
+    public static async Task<EngineHost> StartAsync(JournalSettings journal, SecretProtector protector, TimeProvider clock, SourceSettings? settings = null)
     {
         var host = new HostBuilder()
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .ConfigureServices(services => services.AddAkka("te-test", builder => builder
                 .WithAkkaHocon()
-                .WithThreatExchangePersistence(JournalSettings.SqliteFile(databasePath))
-                .WithReadSide(JournalSettings.SqliteFile(databasePath), new ReadSideSettings { BatchWindow = TimeSpan.FromMilliseconds(200) }, clock)
+                .WithThreatExchangePersistence(journal)
+                .WithReadSide(journal, new ReadSideSettings { BatchWindow = TimeSpan.FromMilliseconds(200) }, clock)
                 .WithThreatExchangeCluster()
                 .WithSources(settings ?? new SourceSettings(), protector, clock)
                 .WithSharing(new SharingSettings { BatchWindow = TimeSpan.FromMilliseconds(500), NetskopeRetryBaseDelay = TimeSpan.FromMilliseconds(50) }, protector, clock)))
             .Build();
         await host.StartAsync();
-        return new EngineHost(host, databasePath);
+        return new EngineHost(host, journal);
     }
 
     public async Task<SourceReplies.Status> StatusAsync(string name) =>

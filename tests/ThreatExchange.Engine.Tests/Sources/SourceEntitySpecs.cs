@@ -1,3 +1,4 @@
+using ThreatExchange.Engine.Persistence;
 using System.Security.Cryptography;
 using System.Text;
 using Akka.TestKit.Xunit2;
@@ -14,7 +15,7 @@ namespace ThreatExchange.Engine.Tests.Sources;
 /// Source entities end to end: a real SQLite journal file, a one-node cluster, and the TAP simulator on
 /// loopback, with one fake clock shared by the engine and the simulator so "now" is the test's to move.
 /// </summary>
-public sealed class SourceEntitySpecs : IAsyncLifetime
+public abstract class SourceEntitySpecs(JournalKind kind) : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
@@ -24,13 +25,16 @@ public sealed class SourceEntitySpecs : IAsyncLifetime
     private readonly FakeTimeProvider _clock = new(T0);
     private ProofpointSimulator _simulator = null!;
 
-    private string Database => Path.Combine(_folder, "data", "threat-exchange.db");
+    private JournalSettings _journal = null!;
 
-    public async Task InitializeAsync() =>
+    public async Task InitializeAsync()
+    {
+        _journal = await TestJournal.CreateAsync(kind, _folder);
         _simulator = await ProofpointSimulator.StartAsync(new ProofpointSimulatorOptions
         {
             Seed = 17, ThreatsPerHour = 120, Clock = _clock, MaxIndexDelay = TimeSpan.FromMinutes(1),
         });
+    }
 
     public async Task DisposeAsync()
     {
@@ -65,7 +69,7 @@ public sealed class SourceEntitySpecs : IAsyncLifetime
     [Fact]
     public async Task A_configured_source_polls_its_windows_and_stores_exactly_the_simulators_truth()
     {
-        await using var host = await EngineHost.StartAsync(Database, _protector, _clock);
+        await using var host = await EngineHost.StartAsync(_journal, _protector, _clock);
         var kit = new TestKit(host.System);
 
         Assert.IsType<SourceReplies.Accepted>(await host.ConfigureAsync(Source(), _protector));
@@ -86,14 +90,14 @@ public sealed class SourceEntitySpecs : IAsyncLifetime
     public async Task After_a_restart_mid_catch_up_polling_resumes_at_the_checkpoint_and_stores_each_ioc_once()
     {
         var configuration = Source() with { InitialRangeHours = 3 };
-        await using (var first = await EngineHost.StartAsync(Database, _protector, _clock))
+        await using (var first = await EngineHost.StartAsync(_journal, _protector, _clock))
         {
             var kit = new TestKit(first.System);
             await first.ConfigureAsync(configuration, _protector);
             await kit.AwaitAssertAsync(async () => Assert.True((await first.StatusAsync("tap-prod")).WindowsCompleted >= 1), Wait);
         }
 
-        await using var second = await EngineHost.StartAsync(Database, _protector, _clock);
+        await using var second = await EngineHost.StartAsync(_journal, _protector, _clock);
         var again = new TestKit(second.System);
         // Nothing is sent to the entity: remember-entities brings it back and it polls by itself.
         await again.AwaitAssertAsync(async () => Assert.Equal(T0.AddMinutes(-2),
@@ -111,7 +115,7 @@ public sealed class SourceEntitySpecs : IAsyncLifetime
     [Fact]
     public async Task A_checkpoint_older_than_the_look_back_limit_records_the_exact_skipped_range()
     {
-        await using var host = await EngineHost.StartAsync(Database, _protector, _clock);
+        await using var host = await EngineHost.StartAsync(_journal, _protector, _clock);
         var kit = new TestKit(host.System);
         await host.ConfigureAsync(Source(), _protector);
         await kit.AwaitAssertAsync(async () => Assert.Equal(T0.AddMinutes(-2), (await host.StatusAsync("tap-prod")).Checkpoint), Wait);
@@ -131,7 +135,7 @@ public sealed class SourceEntitySpecs : IAsyncLifetime
     public async Task A_500_storm_never_moves_the_checkpoint_and_polling_recovers_afterwards()
     {
         _simulator.Faults = new TapFaults { ErrorRate = 1 };
-        await using var host = await EngineHost.StartAsync(Database, _protector, _clock);
+        await using var host = await EngineHost.StartAsync(_journal, _protector, _clock);
         var kit = new TestKit(host.System);
         await host.ConfigureAsync(Source(), _protector);
 
@@ -155,7 +159,7 @@ public sealed class SourceEntitySpecs : IAsyncLifetime
     public async Task A_429_storm_stops_requests_until_the_back_off_and_the_budget_is_never_exceeded()
     {
         _simulator.Faults = new TapFaults { ThrottleRate = 1 };
-        await using var host = await EngineHost.StartAsync(Database, _protector, _clock);
+        await using var host = await EngineHost.StartAsync(_journal, _protector, _clock);
         var kit = new TestKit(host.System);
         await host.ConfigureAsync(Source(budget: 50, pollSeconds: 86_400), _protector);
 
@@ -180,7 +184,7 @@ public sealed class SourceEntitySpecs : IAsyncLifetime
         {
             Seed = 23, ThreatsPerHour = 240, Clock = _clock, MaxIndexDelay = TimeSpan.FromMinutes(30),
         });
-        await using var host = await EngineHost.StartAsync(Database, _protector, _clock);
+        await using var host = await EngineHost.StartAsync(_journal, _protector, _clock);
         var kit = new TestKit(host.System);
         await host.ConfigureAsync(Source() with { BaseUrl = late.BaseUrl.ToString() }, _protector);
         await kit.AwaitAssertAsync(async () => Assert.Equal(T0.AddMinutes(-2), (await host.StatusAsync("tap-prod")).Checkpoint), Wait);
@@ -200,15 +204,15 @@ public sealed class SourceEntitySpecs : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_journal_file_holds_neither_the_secret_nor_a_clr_type_name()
+    public async Task The_journal_holds_neither_the_secret_nor_a_clr_type_name()
     {
-        await using (var host = await EngineHost.StartAsync(Database, _protector, _clock))
+        await using (var host = await EngineHost.StartAsync(_journal, _protector, _clock))
         {
             var kit = new TestKit(host.System);
             await host.ConfigureAsync(Source(), _protector);
             await kit.AwaitAssertAsync(async () => Assert.NotNull((await host.StatusAsync("tap-prod")).Checkpoint), Wait);
         }
-        var bytes = Directory.GetFiles(Path.GetDirectoryName(Database)!).SelectMany(File.ReadAllBytes).ToArray();
+        var bytes = await TestJournal.StoredBytesAsync(_journal);
         Assert.True(bytes.Length > 0);
         Assert.Equal(-1, bytes.AsSpan().IndexOf("sim-secret"u8));
         Assert.Equal(-1, bytes.AsSpan().IndexOf("$type"u8));
@@ -218,7 +222,7 @@ public sealed class SourceEntitySpecs : IAsyncLifetime
     [Fact]
     public async Task Invalid_configuration_is_rejected_with_every_broken_rule_and_nothing_is_persisted()
     {
-        await using var host = await EngineHost.StartAsync(Database, _protector, _clock);
+        await using var host = await EngineHost.StartAsync(_journal, _protector, _clock);
         var reply = await host.ConfigureAsync(Source() with { InitialRangeHours = 13, PollIntervalSeconds = 10 }, _protector);
         var rejected = Assert.IsType<SourceReplies.Rejected>(reply);
         Assert.Contains(rejected.Errors, e => e.Message == "Initial Range (in hours) must be an integer in range 1 to 12.");
@@ -229,7 +233,7 @@ public sealed class SourceEntitySpecs : IAsyncLifetime
     [Fact]
     public async Task Pause_stops_polling_resume_restarts_it_and_delete_is_idempotent()
     {
-        await using var host = await EngineHost.StartAsync(Database, _protector, _clock);
+        await using var host = await EngineHost.StartAsync(_journal, _protector, _clock);
         var kit = new TestKit(host.System);
         await host.ConfigureAsync(Source(), _protector);
         await kit.AwaitAssertAsync(async () => Assert.Equal(T0.AddMinutes(-2), (await host.StatusAsync("tap-prod")).Checkpoint), Wait);
@@ -258,3 +262,7 @@ public sealed class SourceEntitySpecs : IAsyncLifetime
         return counts!.GetValueOrDefault(path);
     }
 }
+
+public sealed class SourceEntitySpecsOnSqlite() : SourceEntitySpecs(JournalKind.Sqlite);
+
+public sealed class SourceEntitySpecsOnPostgreSql() : SourceEntitySpecs(JournalKind.PostgreSql);

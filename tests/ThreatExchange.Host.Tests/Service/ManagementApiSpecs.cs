@@ -6,13 +6,18 @@ using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using ThreatExchange.Engine.Persistence;
 using ThreatExchange.Host.Service;
+using ThreatExchange.Tests;
 using ThreatExchange.Simulators.Proofpoint;
 
 namespace ThreatExchange.Host.Tests.Service;
 
-/// <summary>The management API on real Kestrel over loopback, with the engine behind it and the TAP simulator as Proofpoint.</summary>
-public sealed class ManagementApiSpecs : IAsyncLifetime
+/// <summary>
+/// The management API on real Kestrel over loopback, with the engine behind it and the TAP simulator as Proofpoint;
+/// the catalog and audit it serves come from either journal.
+/// </summary>
+public abstract class ManagementApiSpecs(JournalKind kind) : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     private readonly string _data = Directory.CreateTempSubdirectory("te-api-").FullName;
@@ -23,7 +28,10 @@ public sealed class ManagementApiSpecs : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _tap = await ProofpointSimulator.StartAsync(new ProofpointSimulatorOptions { Seed = 4, ThreatsPerHour = 60, MaxIndexDelay = TimeSpan.FromMinutes(1) });
-        (_app, _http) = await Start(new ServiceOptions { DataFolder = _data, ApiUrl = "http://127.0.0.1:0", CommandUrl = "http://127.0.0.1:0" });
+        var journal = kind == JournalKind.PostgreSql
+            ? $"threat-exchange.journal {{ provider = postgresql, connection-string = \"{(await TestPostgres.CreateDatabaseAsync()).ConnectionString}\" }}"
+            : null;
+        (_app, _http) = await Start(new ServiceOptions { DataFolder = _data, ApiUrl = "http://127.0.0.1:0", CommandUrl = "http://127.0.0.1:0", AkkaSettings = journal });
     }
 
     public async Task DisposeAsync()
@@ -149,3 +157,7 @@ public sealed class ManagementApiSpecs : IAsyncLifetime
         Assert.Null(new ServiceOptions().Refusal());
     }
 }
+
+public sealed class ManagementApiSpecsOnSqlite() : ManagementApiSpecs(JournalKind.Sqlite);
+
+public sealed class ManagementApiSpecsOnPostgreSql() : ManagementApiSpecs(JournalKind.PostgreSql);
