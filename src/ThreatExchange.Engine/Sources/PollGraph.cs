@@ -22,6 +22,17 @@ internal static class PollProtocol
     public sealed record RecordFailure(PollWindow Window, TapException Error);
 
     public sealed record Recorded(string Summary);
+
+    /// <summary>
+    /// The shard's stop message on a rebalance or a graceful leave: the entity lets the window in flight be recorded
+    /// before it stops, so the node that takes the source over never asks Proofpoint for it again.
+    /// </summary>
+    public sealed record HandOff
+    {
+        public static readonly HandOff Instance = new();
+    }
+
+    public sealed record Drained;
 }
 
 /// <summary>
@@ -35,7 +46,7 @@ internal static class PollGraph
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
 
-    public sealed record Handles(UniqueKillSwitch KillSwitch, ISourceQueueWithComplete<NotUsed> PollNow);
+    public sealed record Handles(UniqueKillSwitch KillSwitch, ISourceQueueWithComplete<NotUsed> PollNow, Task Completion);
 
     public static Handles Run(IActorRef entity, TimeSpan interval, TapClient client, IocExtractor extractor, IMaterializer materializer, ILoggingAdapter log)
     {
@@ -55,7 +66,7 @@ internal static class PollGraph
             if (t.IsFaulted)
                 log.Error(t.Exception, "The poll graph stopped on an error.");
         }, TaskScheduler.Default);
-        return new Handles(killSwitch, pollNow);
+        return new Handles(killSwitch, pollNow, done);
     }
 
     /// <returns>The summary of one step, or none when nothing is due or the last step failed.</returns>

@@ -25,6 +25,7 @@ public sealed class SourceEntity : ReceivePersistentActor
     private PollGraph.Handles? _poll;
     /// <summary>Not persisted: a window that was still current is simply asked again after this.</summary>
     private DateTimeOffset? _stillCurrentUntil;
+    private bool _handingOff;
 
     public SourceEntity(string name, SourceSettings settings, SecretProtector protector, IActorRef budgetRegion, TimeProvider clock)
     {
@@ -55,7 +56,9 @@ public sealed class SourceEntity : ReceivePersistentActor
         });
         Command<SourceQueries.GetStatus>(_ => Sender.Tell(Status()));
 
-        Command<PollProtocol.PlanNext>(_ => Sender.Tell(_stillCurrentUntil > Now ? PollWork.Nothing : _state.NextWork(_settings, Now)));
+        Command<PollProtocol.PlanNext>(_ => Sender.Tell(_handingOff || _stillCurrentUntil > Now ? PollWork.Nothing : _state.NextWork(_settings, Now)));
+        Command<PollProtocol.HandOff>(_ => HandOff());
+        Command<PollProtocol.Drained>(_ => Context.Stop(Self));
         Command<PollProtocol.RecordGap>(g =>
         {
             var reason = $"The range {g.Gap} is older than the look-back limit of {_state.Configuration?.LookBackLimitHours} hours; Proofpoint no longer serves it.";
@@ -101,6 +104,19 @@ public sealed class SourceEntity : ReceivePersistentActor
     {
         StopPolling();
         base.PostStop();
+    }
+
+    private void HandOff()
+    {
+        _handingOff = true;
+        if (_poll is not { } poll)
+        {
+            Context.Stop(Self);
+            return;
+        }
+        // No new trigger gets in and PlanNext answers nothing, so the drain ends once the window in flight is recorded.
+        poll.KillSwitch.Shutdown();
+        poll.Completion.ContinueWith(_ => new PollProtocol.Drained(), TaskScheduler.Default).PipeTo(Self);
     }
 
     private void Configure(SourceCommands.Configure configure)
@@ -188,5 +204,6 @@ public sealed class SourceEntity : ReceivePersistentActor
         _state.Gaps.Count,
         _state.LastError,
         _state.LastErrorAt,
-        _state.RetryNotBefore);
+        _state.RetryNotBefore,
+        Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString());
 }

@@ -25,12 +25,14 @@ public static class SourceHosting
     public static AkkaConfigurationBuilder WithSources(this AkkaConfigurationBuilder builder, SourceSettings settings, SecretProtector protector, TimeProvider clock)
     {
         var options = ShardDefaults.Remembered();
+        var sourceOptions = ShardDefaults.Remembered();
+        sourceOptions.HandOffStopMessage = PollProtocol.HandOff.Instance;
         return builder
             .WithShardRegion<BudgetRegion>("budget", credential => BudgetEntity.PropsFor(credential, clock),
                 new BudgetMessageExtractor(), options)
             .WithShardRegion<SourceRegion>("source", (_, registry) => name =>
                     SourceEntity.PropsFor(name, settings, protector, registry.Get<BudgetRegion>(), clock),
-                new SourceMessageExtractor(), options);
+                new SourceMessageExtractor(), sourceOptions);
     }
 
     private sealed class SourceMessageExtractor() : HashCodeMessageExtractor(ShardCount)

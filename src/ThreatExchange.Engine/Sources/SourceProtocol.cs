@@ -55,7 +55,8 @@ public static class SourceReplies
         int Gaps,
         string? LastError,
         DateTimeOffset? LastErrorAt,
-        DateTimeOffset? RetryNotBefore) : ISourceReply;
+        DateTimeOffset? RetryNotBefore,
+        string Node) : ISourceReply;
 }
 
 public static class SourceEvents

@@ -33,6 +33,9 @@ public sealed class PbmCommands(ActorSystem system, IRequiredActor<SourceRegion>
         "every command also takes --json",
     ];
 
+    private async Task<IReadOnlyDictionary<Address, ShardRegionStats>> ClusterStats(string type) =>
+        (await ClusterSharding.Get(system).ShardRegion(type).Ask<ClusterShardingStats>(new GetClusterShardingStats(Ask), Ask + Ask)).Regions;
+
     public async Task<PbmAnswer> ExecuteAsync(IReadOnlyList<string> args)
     {
         var json = args.Contains("--json");
@@ -123,16 +126,28 @@ public sealed class PbmCommands(ActorSystem system, IRequiredActor<SourceRegion>
             }
             case ["cluster-sharding", "shard-stats", "-r", var type]:
             {
-                var stats = await ClusterSharding.Get(system).ShardRegion(type).Ask<ShardRegionStats>(GetShardRegionStats.Instance, Ask);
-                var lines = stats.Stats.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{cluster.SelfAddress} | shard {p.Key} | entities: {p.Value}").ToList();
-                return (stats.Stats, lines.DefaultIfEmpty($"No shards of {type} on {cluster.SelfAddress}.").ToList());
+                var stats = await ClusterStats(type);
+                var rows = stats.SelectMany(node => node.Value.Stats.Select(shard => new { address = node.Key.ToString(), shard = shard.Key, entities = shard.Value }))
+                    .OrderBy(r => r.address, StringComparer.Ordinal).ThenBy(r => r.shard, StringComparer.Ordinal).ToList();
+                var lines = rows.Select(r => $"{r.address} | shard {r.shard} | entities: {r.entities}").ToList();
+                return (rows, lines.DefaultIfEmpty($"No shards of {type} in the cluster.").ToList());
             }
             case ["cluster-sharding", "region-stats", "-r", var type]:
             {
-                var stats = await ClusterSharding.Get(system).ShardRegion(type).Ask<ShardRegionStats>(GetShardRegionStats.Instance, Ask);
-                var coordinator = cluster.State.Leader == cluster.SelfAddress ? $" [coordinator]({type})" : "";
-                var line = $"{cluster.SelfAddress} | [{string.Join(",", cluster.SelfRoles)}] | {cluster.SelfMember.Status} | | {cluster.SelfMember.AppVersion}{coordinator} | shards: {stats.Stats.Count} | entities: {stats.Stats.Values.Sum()}";
-                return (new { address = cluster.SelfAddress.ToString(), shards = stats.Stats.Count, entities = stats.Stats.Values.Sum() }, [line]);
+                // Every member's region, as the coordinator's view of the cluster: where the sources of each node live.
+                var stats = await ClusterStats(type);
+                var members = cluster.State.Members.ToDictionary(m => m.Address);
+                var rows = stats.OrderBy(p => p.Key.ToString(), StringComparer.Ordinal).Select(node =>
+                {
+                    var member = members.GetValueOrDefault(node.Key);
+                    return new
+                    {
+                        address = node.Key.ToString(), roles = member?.Roles.ToArray() ?? [], status = member?.Status.ToString() ?? "Removed",
+                        shards = node.Value.Stats.Count, entities = node.Value.Stats.Values.Sum(),
+                    };
+                }).ToList();
+                var lines = rows.Select(r => $"{r.address} | [{string.Join(",", r.roles)}] | {r.status} | shards: {r.shards} | entities: {r.entities}").ToList();
+                return (rows, lines);
             }
             case ["te", "sources"]:
             {

@@ -8,7 +8,7 @@ namespace ThreatExchange.Host.Service;
 /// <summary>A source's status with what its credential has left of the day's requests, as the API and pbm show it.</summary>
 public sealed record SourceView(
     string SourceName, bool Paused, DateTimeOffset? Checkpoint, TimeSpan? Lag, int WindowsBehind, int? BudgetLeft,
-    long WindowsCompleted, int KnownIocs, int Gaps, string? LastError, DateTimeOffset? LastErrorAt, DateTimeOffset? RetryNotBefore);
+    long WindowsCompleted, int KnownIocs, int Gaps, string? LastError, DateTimeOffset? LastErrorAt, DateTimeOffset? RetryNotBefore, string Node);
 
 public sealed class SourceStatusReader(IRequiredActor<SourceRegion> sources, IRequiredActor<BudgetRegion> budgets)
 {
@@ -24,7 +24,7 @@ public sealed class SourceStatusReader(IRequiredActor<SourceRegion> sources, IRe
             ? (await budgets.ActorRef.Ask<BudgetReplies.Remaining>(new BudgetCommands.GetRemaining(credential), Ask)).Count
             : null;
         return new SourceView(status.SourceName, status.Paused, status.Checkpoint, status.Lag, status.WindowsBehind, left,
-            status.WindowsCompleted, status.KnownIocs, status.Gaps, status.LastError, status.LastErrorAt, status.RetryNotBefore);
+            status.WindowsCompleted, status.KnownIocs, status.Gaps, status.LastError, status.LastErrorAt, status.RetryNotBefore, status.Node);
     }
 
     public async Task<IReadOnlyList<SourceView>> ReadAllAsync(IEnumerable<string> names) =>
