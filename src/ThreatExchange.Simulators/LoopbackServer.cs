@@ -10,8 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace ThreatExchange.Simulators;
 
 /// <summary>
-/// What every simulator needs: Kestrel on 127.0.0.1 (port 0 picks a free one), request counters for
-/// <c>/_sim/requests</c>, and seeded dice for fault injection.
+/// What every simulator needs: Kestrel on 127.0.0.1 (port 0 picks a free one; a container binds all addresses
+/// instead), request counters for <c>/_sim/requests</c>, and seeded dice for fault injection.
 /// </summary>
 public sealed class LoopbackServer : IAsyncDisposable
 {
@@ -19,12 +19,12 @@ public sealed class LoopbackServer : IAsyncDisposable
     private readonly Random _dice;
     private readonly Lock _lock = new();
 
-    public LoopbackServer(int port, int seed)
+    public LoopbackServer(int port, int seed, IPAddress? listenAddress = null)
     {
         _dice = new Random(seed);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.WebHost.UseKestrel(k => k.Listen(listenAddress ?? IPAddress.Loopback, port));
         App = builder.Build();
     }
 

@@ -4,6 +4,7 @@ using ThreatExchange.Simulators.Proofpoint;
 
 var port = new Option<int>("--port") { Description = "Loopback port to listen on (0: any free port).", DefaultValueFactory = _ => 0 };
 
+var listen = new Option<string>("--listen") { Description = "Address to listen on: 127.0.0.1, or 0.0.0.0 in a container.", DefaultValueFactory = _ => "127.0.0.1" };
 var seed = new Option<int>("--seed") { Description = "Seed of the generated data; the same seed gives the same events.", DefaultValueFactory = _ => 1 };
 var threatsPerHour = new Option<int>("--threats-per-hour") { Description = "Events generated per hour.", DefaultValueFactory = _ => 60 };
 var principal = new Option<string>("--principal") { Description = "Service principal accepted.", DefaultValueFactory = _ => "sim-principal" };
@@ -18,13 +19,14 @@ var textPlainRate = new Option<double>("--text-plain-rate") { Description = "Pro
 
 var proofpoint = new Command("proofpoint", "Serve Proofpoint TAP's SIEM API with seeded data.")
 {
-    port, seed, threatsPerHour, principal, secret, lookBackDays, errorRate, throttleRate, slowRate, slowMs, malformedRate, textPlainRate,
+    port, listen, seed, threatsPerHour, principal, secret, lookBackDays, errorRate, throttleRate, slowRate, slowMs, malformedRate, textPlainRate,
 };
 proofpoint.SetAction(async (parsed, cancellationToken) =>
 {
     await using var simulator = await ProofpointSimulator.StartAsync(new ProofpointSimulatorOptions
     {
         Port = parsed.GetValue(port),
+        ListenAddress = System.Net.IPAddress.Parse(parsed.GetValue(listen)!),
         Seed = parsed.GetValue(seed),
         ThreatsPerHour = parsed.GetValue(threatsPerHour),
         Principal = parsed.GetValue(principal)!,
@@ -57,7 +59,7 @@ var netskopeSlowMs = new Option<int>("--slow-ms") { Description = "Delay of a sl
 
 var netskope = new Command("netskope", "Serve a Netskope tenant's URL list and file hash list APIs.")
 {
-    port, token, v1Token, noSwg, noThreatProtection, rate, fileHashLists, netskopeErrorRate, netskopeSlowRate, netskopeSlowMs,
+    port, listen, token, v1Token, noSwg, noThreatProtection, rate, fileHashLists, netskopeErrorRate, netskopeSlowRate, netskopeSlowMs,
 };
 netskope.SetAction(async (parsed, cancellationToken) =>
 {
@@ -65,6 +67,7 @@ netskope.SetAction(async (parsed, cancellationToken) =>
     await using var simulator = await NetskopeSimulator.StartAsync(new NetskopeSimulatorOptions
     {
         Port = parsed.GetValue(port),
+        ListenAddress = System.Net.IPAddress.Parse(parsed.GetValue(listen)!),
         Token = parsed.GetValue(token)!,
         V1Token = parsed.GetValue(v1Token)!,
         SecureWebGateway = !parsed.GetValue(noSwg),

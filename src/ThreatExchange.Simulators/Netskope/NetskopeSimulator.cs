@@ -19,6 +19,9 @@ public sealed record NetskopeFaults
 public sealed record NetskopeSimulatorOptions
 {
     public int Port { get; init; }
+
+    /// <summary>Loopback unless a container must be reached from its neighbours.</summary>
+    public System.Net.IPAddress ListenAddress { get; init; } = System.Net.IPAddress.Loopback;
     public string Token { get; init; } = "sim-v2-token";
     public string V1Token { get; init; } = "sim-v1-token";
     public bool SecureWebGateway { get; init; } = true;
@@ -70,7 +73,7 @@ public sealed class NetskopeSimulator : IAsyncDisposable
         foreach (var name in options.FileHashLists ?? [])
             _fileHashLists[name] = [];
 
-        _server = new LoopbackServer(options.Port, options.Seed);
+        _server = new LoopbackServer(options.Port, options.Seed, options.ListenAddress);
         var app = _server.App;
         app.Use(async (context, next) =>
         {

@@ -40,7 +40,7 @@ public sealed class ProofpointSimulator : IAsyncDisposable
         _generator = new TapDataGenerator(options.Seed, options.ThreatsPerHour, options.MaxIndexDelay);
         _expectedAuthorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Principal}:{options.Secret}"));
 
-        _server = new LoopbackServer(options.Port, options.Seed);
+        _server = new LoopbackServer(options.Port, options.Seed, options.ListenAddress);
         var app = _server.App;
         foreach (var (path, keys) in Endpoints)
             app.MapGet(path, context => ServeSiem(context, keys));

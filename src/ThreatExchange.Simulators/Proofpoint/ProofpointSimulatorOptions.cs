@@ -14,6 +14,9 @@ public sealed record TapFaults
 public sealed record ProofpointSimulatorOptions
 {
     public int Port { get; init; }
+
+    /// <summary>Loopback unless a container must be reached from its neighbours.</summary>
+    public System.Net.IPAddress ListenAddress { get; init; } = System.Net.IPAddress.Loopback;
     public int Seed { get; init; } = 1;
     public int ThreatsPerHour { get; init; } = 60;
     public string Principal { get; init; } = "sim-principal";
