@@ -29,7 +29,17 @@ public static class EngineMetrics
         Meter.CreateObservableGauge("te_budget_left",
             () => BudgetLeft.Select(p => new Measurement<int>(p.Value, new KeyValuePair<string, object?>("credential", p.Key))),
             description: "Requests left in the credential's rolling 24-hour allowance.");
+        Meter.CreateObservableGauge("te_source_entities", () => Interlocked.Read(ref _sourceEntities),
+            description: "Source entities running on this node.");
+        Meter.CreateObservableGauge("te_gc_heap_bytes", () => GC.GetGCMemoryInfo().HeapSizeBytes,
+            description: "Managed heap of this node after its last garbage collection.");
     }
+
+    private static long _sourceEntities;
+
+    public static void SourceEntityStarted() => Interlocked.Increment(ref _sourceEntities);
+
+    public static void SourceEntityStopped() => Interlocked.Decrement(ref _sourceEntities);
 
     public static void ReportLag(string source, TimeSpan lag) => LagSeconds[source] = lag.TotalSeconds;
 

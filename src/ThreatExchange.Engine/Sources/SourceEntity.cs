@@ -100,8 +100,15 @@ public sealed class SourceEntity : ReceivePersistentActor
     public static Props PropsFor(string name, SourceSettings settings, SecretProtector protector, IActorRef budgetRegion, TimeProvider clock) =>
         Props.Create(() => new SourceEntity(name, settings, protector, budgetRegion, clock));
 
+    protected override void PreStart()
+    {
+        EngineMetrics.SourceEntityStarted();
+        base.PreStart();
+    }
+
     protected override void PostStop()
     {
+        EngineMetrics.SourceEntityStopped();
         StopPolling();
         base.PostStop();
     }

@@ -29,7 +29,7 @@ public sealed class ProofpointSimulator : IAsyncDisposable
     private readonly LoopbackServer _server;
     private readonly ProofpointSimulatorOptions _options;
     private readonly TapDataGenerator _generator;
-    private readonly Queue<DateTimeOffset> _sent = new();
+    private readonly Dictionary<string, Queue<DateTimeOffset>> _sent = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private readonly string _expectedAuthorization;
 
@@ -79,13 +79,13 @@ public sealed class ProofpointSimulator : IAsyncDisposable
     {
         Count(context.Request.Path);
         var now = _options.Clock.GetUtcNow();
-        if (!string.Equals(context.Request.Headers.Authorization, _expectedAuthorization, StringComparison.Ordinal))
+        if (Authorized(context.Request.Headers.Authorization.ToString()) is not { } principal)
         {
             Count("401");
             await Text(context, 401, "The credentials provided are invalid.");
             return;
         }
-        if (!TrySpend(now, out var retryAfter))
+        if (!TrySpend(principal, now, out var retryAfter))
         {
             Count("429");
             context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
@@ -165,18 +165,40 @@ public sealed class ProofpointSimulator : IAsyncDisposable
         await json.FlushAsync(context.RequestAborted);
     }
 
-    private bool TrySpend(DateTimeOffset now, out TimeSpan retryAfter)
+    /// <returns>The principal of valid Basic credentials, or null.</returns>
+    private string? Authorized(string authorization)
+    {
+        if (string.Equals(authorization, _expectedAuthorization, StringComparison.Ordinal))
+            return _options.Principal;
+        if (!_options.AnyPrincipal || !authorization.StartsWith("Basic ", StringComparison.Ordinal))
+            return null;
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(authorization["Basic ".Length..]));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && string.Equals(decoded[(colon + 1)..], _options.Secret, StringComparison.Ordinal) ? decoded[..colon] : null;
+    }
+
+    private bool TrySpend(string principal, DateTimeOffset now, out TimeSpan retryAfter)
     {
         lock (_lock)
         {
-            while (_sent.Count > 0 && _sent.Peek() <= now - TimeSpan.FromHours(24))
-                _sent.Dequeue();
-            if (_sent.Count >= _options.DailyAllowance)
+            if (!_sent.TryGetValue(principal, out var sent))
+                _sent[principal] = sent = new Queue<DateTimeOffset>();
+            while (sent.Count > 0 && sent.Peek() <= now - TimeSpan.FromHours(24))
+                sent.Dequeue();
+            if (sent.Count >= _options.DailyAllowance)
             {
-                retryAfter = _sent.Peek() + TimeSpan.FromHours(24) - now;
+                retryAfter = sent.Peek() + TimeSpan.FromHours(24) - now;
                 return false;
             }
-            _sent.Enqueue(now);
+            sent.Enqueue(now);
             retryAfter = TimeSpan.Zero;
             return true;
         }

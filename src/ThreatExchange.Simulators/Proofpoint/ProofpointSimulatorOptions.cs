@@ -20,8 +20,11 @@ public sealed record ProofpointSimulatorOptions
     public int Seed { get; init; } = 1;
     public int ThreatsPerHour { get; init; } = 60;
     public string Principal { get; init; } = "sim-principal";
+    /// <summary>Accept every principal that presents <see cref="Secret"/>, each with its own allowance, as many tenants' credentials would.</summary>
+    public bool AnyPrincipal { get; init; }
     public string Secret { get; init; } = "sim-secret";
     public TimeSpan LookBackLimit { get; init; } = TimeSpan.FromDays(7);
+    /// <summary>Requests per principal in a rolling 24 hours.</summary>
     public int DailyAllowance { get; init; } = 1800;
     public TimeSpan MaxIndexDelay { get; init; } = TimeSpan.FromMinutes(30);
     /// <summary>A window ending closer to now than this is "still current".</summary>

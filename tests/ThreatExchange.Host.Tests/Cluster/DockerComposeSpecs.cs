@@ -1,3 +1,4 @@
+using ThreatExchange.Tests;
 using System.Diagnostics;
 
 namespace ThreatExchange.Host.Tests.Cluster;

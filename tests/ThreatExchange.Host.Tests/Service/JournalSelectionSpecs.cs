@@ -1,3 +1,4 @@
+using ThreatExchange.Tests;
 using Akka.Configuration;
 using ThreatExchange.Engine.Persistence;
 

@@ -1,4 +1,4 @@
-namespace ThreatExchange.Host.Tests;
+namespace ThreatExchange.Tests;
 
 /// <summary>The clone the tests were built from, found by walking up to <c>Actors.sln</c>.</summary>
 internal static class Repository

@@ -6,7 +6,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using ThreatExchange.Host.Service;
 
-namespace ThreatExchange.Host.Tests.Cluster;
+namespace ThreatExchange.Tests;
 
 /// <summary>
 /// One node of a test cluster: the host as an operator runs it, a real process with <c>config/cluster.hocon</c>,
@@ -34,6 +34,13 @@ public sealed class ClusterNode : IAsyncDisposable
     public HttpClient Api { get; }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>CPU time and resident memory of the node's process, read now.</summary>
+    public (TimeSpan Cpu, long ResidentBytes) Usage()
+    {
+        _process.Refresh();
+        return (_process.TotalProcessorTime, _process.WorkingSet64);
+    }
 
     public static string AddressFor(int remotingPort) => $"akka.tcp://threat-exchange@127.0.0.1:{remotingPort}";
 
