@@ -94,6 +94,25 @@ public sealed class ReadSideStore(JournalSettings settings)
         return new Page<CatalogRow>(page, total);
     }
 
+    /// <returns>The catalog's record of one value, or null.</returns>
+    public async Task<CatalogRow?> FindAsync(string value, CancellationToken cancellationToken = default)
+    {
+        await EnsureCreatedAsync();
+        await using var db = Open();
+        return await db.GetTable<CatalogRow>().Where(r => r.Value == value).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>IoCs first seen in each hour since <paramref name="since"/>, by type; hours with none are left out.</summary>
+    public async Task<IReadOnlyList<(DateTimeOffset Hour, string Type, int Count)>> FirstSeenPerHourAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        await EnsureCreatedAsync();
+        await using var db = Open();
+        // Bucketed here rather than in SQL: hour truncation differs between SQLite and PostgreSQL, and a day's IoCs are few.
+        var rows = await db.GetTable<CatalogRow>().Where(r => r.FirstSeen >= since).Select(r => new { r.FirstSeen, r.Type }).ToListAsync(cancellationToken);
+        return rows.GroupBy(r => (Hour: new DateTimeOffset(r.FirstSeen.UtcTicks - r.FirstSeen.UtcTicks % TimeSpan.TicksPerHour, TimeSpan.Zero), r.Type))
+            .Select(g => (g.Key.Hour, g.Key.Type, g.Count())).OrderBy(g => g.Hour).ThenBy(g => g.Type, StringComparer.Ordinal).ToList();
+    }
+
     public async Task<IReadOnlyList<AuditRow>> QueryAuditAsync(AuditQuery query, CancellationToken cancellationToken = default)
     {
         await EnsureCreatedAsync();

@@ -29,6 +29,8 @@ public sealed class EngineSerializer(ExtendedActorSystem system) : SerializerWit
         ["source.poll-now.v1"] = typeof(SourceCommands.PollNow),
         ["source.delete.v1"] = typeof(SourceCommands.Delete),
         ["source.get-status.v1"] = typeof(SourceQueries.GetStatus),
+        ["source.get-configuration.v1"] = typeof(SourceQueries.GetConfiguration),
+        ["source.configuration.v1"] = typeof(SourceReplies.Configuration),
         ["source.accepted.v1"] = typeof(SourceReplies.Accepted),
         ["source.rejected.v1"] = typeof(SourceReplies.Rejected),
         ["source.status.v1"] = typeof(SourceReplies.Status),

@@ -55,6 +55,7 @@ public sealed class SourceEntity : ReceivePersistentActor
             Sender.Tell(new SourceReplies.Accepted(p.SourceName));
         });
         Command<SourceQueries.GetStatus>(_ => Sender.Tell(Status()));
+        Command<SourceQueries.GetConfiguration>(_ => Sender.Tell(new SourceReplies.Configuration(_state.Name, _state.Deleted ? null : _state.Configuration)));
 
         Command<PollProtocol.PlanNext>(_ => Sender.Tell(_handingOff || _stillCurrentUntil > Now ? PollWork.Nothing : _state.NextWork(_settings, Now)));
         Command<PollProtocol.HandOff>(_ => HandOff());

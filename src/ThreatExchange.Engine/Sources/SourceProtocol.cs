@@ -33,6 +33,9 @@ public static class SourceCommands
 public static class SourceQueries
 {
     public sealed record GetStatus(string SourceName) : ISourceMessage;
+
+    /// <summary>The stored configuration, its secret still encrypted, so an edit can keep a secret the form leaves blank.</summary>
+    public sealed record GetConfiguration(string SourceName) : ISourceMessage;
 }
 
 public static class SourceReplies
@@ -40,6 +43,9 @@ public static class SourceReplies
     public sealed record Accepted(string SourceName) : ISourceReply;
 
     public sealed record Rejected(string SourceName, IReadOnlyList<ValidationError> Errors) : ISourceReply;
+
+    /// <summary>Null when the source was never configured or is deleted.</summary>
+    public sealed record Configuration(string SourceName, StoredSource? Stored) : ISourceReply;
 
     public sealed record Status(
         string SourceName,

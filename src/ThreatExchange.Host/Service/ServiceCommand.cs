@@ -122,6 +122,7 @@ public static class ServiceCommand
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<PbmCommands>();
         builder.Services.AddSingleton<SourceStatusReader>();
+        builder.Services.AddSingleton<ConfigurationService>();
         builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<DeclarationsApplier>(services, options.DeclarationsFolder));
         builder.Services.AddSingleton(_ => new PrometheusText(EngineMetrics.MeterName));
         var app = builder.Build();
