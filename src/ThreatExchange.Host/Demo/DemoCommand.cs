@@ -57,6 +57,7 @@ public static class DemoCommand
         Console.WriteLine($"Journal:                  {Path.GetFullPath(Path.Combine(dataFolder, "threat-exchange.db"))}");
         var urls = app.Urls.ToList();
         var pbm = new Uri(urls[^1]).Authority;
+        Console.WriteLine($"Web console:              {urls[0]}/");
         Console.WriteLine($"Management API:           {urls[0]}/api/iocs  (also /api/sources, /api/audit, /metrics)");
         Console.WriteLine("Inspect it with pbm:");
         foreach (var command in new[] { "cluster show", "te sources", "te iocs -n 10", "te sharing", "cluster-sharding region-stats -r source" })

@@ -1,13 +1,16 @@
 using System.CommandLine;
 using System.Net;
 using Akka.Configuration;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using ThreatExchange.Domain.Secrets;
 using ThreatExchange.Engine;
 using ThreatExchange.Engine.Persistence;
+using ThreatExchange.Host.WebConsole;
 
 namespace ThreatExchange.Host.Service;
 
@@ -103,6 +106,38 @@ public static class ServiceCommand
         .OrderBy(v => v.Name, StringComparer.Ordinal)
         .Select(v => $"akka.{v.Name[AkkaVariablePrefix.Length..].Replace("__", ".", StringComparison.Ordinal)} = \"{v.Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\""));
 
+    /// <summary>
+    /// Machines (API, pbm, metrics) send the bearer token on every call; a person signs in to the console once and the
+    /// cookie carries them. The cookie never opens the API, so another site cannot ride it to change anything.
+    /// </summary>
+    private static Func<HttpContext, RequestDelegate, Task> RequireToken(string token)
+    {
+        var expected = "Bearer " + token;
+        return async (context, next) =>
+        {
+            var path = context.Request.Path;
+            if (path.StartsWithSegments("/healthz") || path.StartsWithSegments("/signin")
+                || string.Equals(context.Request.Headers.Authorization, expected, StringComparison.Ordinal))
+            {
+                await next(context);
+                return;
+            }
+            var machine = path.StartsWithSegments("/api") || path.StartsWithSegments("/pbm") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/readyz");
+            if (!machine && context.User.Identity?.IsAuthenticated == true)
+            {
+                await next(context);
+                return;
+            }
+            if (!machine)
+            {
+                context.Response.Redirect("/signin" + QueryString.Create("returnUrl", path + context.Request.QueryString));
+                return;
+            }
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            await Results.Problem(title: "A bearer token (TE_API_TOKEN) is required.", statusCode: 401).ExecuteAsync(context);
+        };
+    }
+
     public static WebApplication Build(ServiceOptions options)
     {
         Directory.CreateDirectory(options.DataFolder);
@@ -125,21 +160,28 @@ public static class ServiceCommand
         builder.Services.AddSingleton<ConfigurationService>();
         builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<DeclarationsApplier>(services, options.DeclarationsFolder));
         builder.Services.AddSingleton(_ => new PrometheusText(EngineMetrics.MeterName));
-        var app = builder.Build();
-        if (!string.IsNullOrEmpty(options.ApiToken))
+        builder.Services.AddSingleton(new ConsoleAccess(options.ApiToken));
+        builder.Services.AddRazorPages();
+        // Anti-forgery tokens and console cookies are sealed with these keys; kept in the data folder beside secret.key,
+        // so they survive a restart. The nodes of a cluster each have their own: the console needs a sticky session there.
+        builder.Services.AddDataProtection().SetApplicationName("threat-exchange")
+            .PersistKeysToFileSystem(Directory.CreateDirectory(Path.Combine(options.DataFolder, "console-keys")));
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        builder.Services.AddAuthentication(ConsoleAccess.Scheme).AddCookie(ConsoleAccess.Scheme, cookie =>
         {
-            var expected = "Bearer " + options.ApiToken;
-            app.Use(async (context, next) =>
-            {
-                if (context.Request.Path.StartsWithSegments("/healthz") || string.Equals(context.Request.Headers.Authorization, expected, StringComparison.Ordinal))
-                {
-                    await next(context);
-                    return;
-                }
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                await Results.Problem(title: "A bearer token (TE_API_TOKEN) is required.", statusCode: 401).ExecuteAsync(context);
-            });
-        }
+            cookie.Cookie.Name = ConsoleAccess.Scheme;
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.LoginPath = "/signin";
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+        });
+        var app = builder.Build();
+        app.UseAuthentication();
+        if (!string.IsNullOrEmpty(options.ApiToken))
+            app.Use(RequireToken(options.ApiToken));
+        app.MapRazorPages();
         app.MapManagementApi();
         app.MapPost("/pbm", async (PbmRequest request, PbmCommands commands) => Results.Ok(await commands.ExecuteAsync(request.Args)));
         var metrics = app.Services.GetRequiredService<PrometheusText>();

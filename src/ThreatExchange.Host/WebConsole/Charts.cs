@@ -77,6 +77,13 @@ public static class Charts
         return new HtmlString(svg.ToString());
     }
 
+    /// <summary>The catalog's "rule@time" entries as "rule (time)", one per rule that holds the IoC.</summary>
+    public static IReadOnlyList<string> SharedWith(string sharedWith) => sharedWith.Split(',', StringSplitOptions.RemoveEmptyEntries)
+        .Select(entry => entry.Split('@', 2) is [var rule, var at] && DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when)
+            ? $"{rule} ({when.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z)"
+            : entry)
+        .ToList();
+
     public static string Format(TimeSpan span) => span.TotalHours >= 1
         ? $"{(int)span.TotalHours} h {span.Minutes} min"
         : span.TotalMinutes >= 1 ? $"{(int)span.TotalMinutes} min {span.Seconds} s" : $"{(int)span.TotalSeconds} s";

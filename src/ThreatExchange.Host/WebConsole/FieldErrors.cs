@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.AspNetCore.Html;
 using ThreatExchange.Domain;
 
 namespace ThreatExchange.Host.WebConsole;
@@ -23,6 +25,10 @@ public sealed class FieldErrors
     }
 
     public IReadOnlyList<string> For(string field) => _byField.TryGetValue(field, out var messages) ? messages : [];
+
+    /// <summary>The field's messages in the element beside its input; empty but present when it has none.</summary>
+    public IHtmlContent Show(string field) =>
+        new HtmlString($"<div class=\"field-error\" id=\"error-{WebUtility.HtmlEncode(field)}\">{WebUtility.HtmlEncode(string.Join(" ", For(field)))}</div>");
 
     /// <summary>Errors for fields the form has no input for, shown above it rather than lost.</summary>
     public IEnumerable<string> Others(IEnumerable<string> shownFields)
