@@ -161,7 +161,8 @@ public static class ServiceCommand
         builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<DeclarationsApplier>(services, options.DeclarationsFolder));
         builder.Services.AddSingleton(_ => new PrometheusText(EngineMetrics.MeterName));
         builder.Services.AddSingleton(new ConsoleAccess(options.ApiToken));
-        builder.Services.AddRazorPages();
+        // Named explicitly: pages are found in the entry assembly otherwise, which is not this one under a test host.
+        builder.Services.AddRazorPages().AddApplicationPart(typeof(ServiceCommand).Assembly);
         // Anti-forgery tokens and console cookies are sealed with these keys; kept in the data folder beside secret.key,
         // so they survive a restart. The nodes of a cluster each have their own: the console needs a sticky session there.
         builder.Services.AddDataProtection().SetApplicationName("threat-exchange")
