@@ -38,7 +38,8 @@ public sealed class TapClientSpecs
     [Fact]
     public async Task A_fully_indexed_hour_yields_exactly_the_simulators_truth()
     {
-        await using var sim = await RunningSimulator.StartAsync();
+        // 200 events an hour: the chance of an hour without a placeholder threat (10% of message threats) is about 1e-9.
+        await using var sim = await RunningSimulator.StartAsync(new ProofpointSimulatorOptions { Seed = 7, ThreatsPerHour = 200 });
         using var client = Client(sim.BaseUrl);
 
         var result = await client.FetchAsync(IndexedHour, new IocExtractor());
