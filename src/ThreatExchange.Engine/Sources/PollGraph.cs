@@ -57,7 +57,14 @@ internal static class PollGraph
             .Conflate((held, _) => held)
             .ViaMaterialized(KillSwitches.Single<NotUsed>(), Keep.Both)
             .Via(drain)
-            .ToMaterialized(Sink.ForEach<string>(summary => log.Info(summary)), Keep.Both)
+            // Every window is in the audit log already; at thousands of sources a log line each would be noise and cost.
+            .ToMaterialized(Sink.ForEach<(string Summary, bool Failed)>(step =>
+            {
+                if (step.Failed)
+                    log.Warning(step.Summary);
+                else
+                    log.Debug(step.Summary);
+            }), Keep.Both)
             .Run(materializer);
         // The graph owns the client: it is disposed once the last in-flight request has settled, not under it.
         done.ContinueWith(t =>
@@ -69,36 +76,36 @@ internal static class PollGraph
         return new Handles(killSwitch, pollNow, done);
     }
 
-    /// <returns>The summary of one step, or none when nothing is due or the last step failed.</returns>
-    private static async Task<Option<(bool, string)>> Step(bool stopped, IActorRef entity, TapClient client, IocExtractor extractor)
+    /// <returns>The summary of one step and whether it failed, or none when nothing is due or the last step failed.</returns>
+    private static async Task<Option<(bool, (string, bool))>> Step(bool stopped, IActorRef entity, TapClient client, IocExtractor extractor)
     {
         if (stopped)
-            return Option<(bool, string)>.None;
+            return Option<(bool, (string, bool))>.None;
         var work = await entity.Ask<PollWork>(new PollProtocol.PlanNext(), AskTimeout).ConfigureAwait(false);
         switch (work)
         {
             case PollWork.RecordGap gap:
                 var gapRecorded = await entity.Ask<PollProtocol.Recorded>(new PollProtocol.RecordGap(gap.Gap), AskTimeout).ConfigureAwait(false);
-                return (false, gapRecorded.Summary);
+                return (false, (gapRecorded.Summary, false));
             case PollWork.Fetch fetch:
                 try
                 {
                     var result = await client.FetchAsync(fetch.Window, extractor).ConfigureAwait(false);
                     var recorded = await entity.Ask<PollProtocol.Recorded>(new PollProtocol.RecordWindow(fetch.Window, result), AskTimeout).ConfigureAwait(false);
-                    return (false, recorded.Summary);
+                    return (false, (recorded.Summary, false));
                 }
                 catch (TapException e)
                 {
                     var recorded = await entity.Ask<PollProtocol.Recorded>(new PollProtocol.RecordFailure(fetch.Window, e), AskTimeout).ConfigureAwait(false);
-                    return (true, recorded.Summary);
+                    return (true, (recorded.Summary, true));
                 }
                 catch (Exception e) when (e is AskTimeoutException or OperationCanceledException or ObjectDisposedException)
                 {
                     // The entity is stopping or too busy to answer: end this drain; the next tick starts afresh from the journal's state.
-                    return (true, $"window {fetch.Window} was not recorded: {e.Message}");
+                    return (true, ($"window {fetch.Window} was not recorded: {e.Message}", true));
                 }
             default:
-                return Option<(bool, string)>.None;
+                return Option<(bool, (string, bool))>.None;
         }
     }
 }

@@ -195,6 +195,7 @@ public sealed partial class ClusterSpecs(ITestOutputHelper output) : IAsyncLifet
         var c = await StartNode("c");
         await Eventually(async () => Assert.True((await a.SourcesPerNodeAsync()).GetValueOrDefault(c.Address) > 0, "c took no source"));
         await AssertPausedAndAskedOncePerWindow(c);
+        await AssertListsEqualTruth(c);
 
         // Graceful leave: c's sources move to a and b, again without a window asked twice.
         await c.PbmAsync("cluster", "leave");

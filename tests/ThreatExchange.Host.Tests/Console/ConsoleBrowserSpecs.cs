@@ -137,16 +137,20 @@ public sealed partial class ConsoleBrowserSpecs(ITestOutputHelper output) : IAsy
         browser.Type("#v1Token", "sim-v1-token");
         browser.Type("#urlListName", "browser-urls");
         browser.Type("#fileHashListName", "browser-hashes");
+        browser.Screenshot("06-tenant-form");
         browser.Find("#save").Click();
         Assert.Contains("Saved tenant 'failing-tenant'", browser.Find("#notice").Text, StringComparison.Ordinal);
         browser.Open("/sharing/rule");
         browser.Type("#name", "browser-to-failing");
         browser.Choose("#source", "browser-tap");
         browser.Choose("#tenant", "failing-tenant");
+        browser.Screenshot("07-rule-form");
         browser.Find("#save").Click();
         Assert.EndsWith("/sharing", browser.Driver.Url, StringComparison.Ordinal);
-        browser.Until(() => browser.FindAll("tr[data-rule='browser-to-failing'] .pill.error").Count == 1, "the rule shows its last error");
-        browser.Screenshot("06-sharing");
+        // No reload: the page refreshes its own table while it is open, and the failure shows up in it.
+        Assert.Empty(browser.FindAll("tr[data-rule='browser-to-failing'] .pill.error"));
+        browser.Until(() => browser.FindAll("tr[data-rule='browser-to-failing'] .pill.error").Count == 1, "the rule shows its last error", reload: false);
+        browser.Screenshot("08-sharing");
 
         // Logging: the failure is there, filtered to the rule and to errors.
         browser.Open("/logging");
@@ -156,12 +160,12 @@ public sealed partial class ConsoleBrowserSpecs(ITestOutputHelper output) : IAsy
         browser.Until(() => browser.Read("tr.log-entry").Any(r => r.Contains("share-failed", StringComparison.Ordinal)), "the Netskope failure is logged");
         Assert.All(browser.Read("tr.log-entry", "data-level"), level => Assert.Equal("error", level));
         Assert.Contains("503", browser.Find("#log-table").Text, StringComparison.Ordinal);
-        browser.Screenshot("07-logging-netskope-failure");
+        browser.Screenshot("09-logging-netskope-failure");
 
         // Cluster: this one node, Up, holding both sources.
         browser.Open("/cluster");
         Assert.Contains("Up", Assert.Single(browser.Read("tr.member")), StringComparison.Ordinal);
         browser.Until(() => browser.Find("#cluster-sources").Text.Contains("browser-tap", StringComparison.Ordinal), "the cluster page lists the sources");
-        browser.Screenshot("08-cluster");
+        browser.Screenshot("10-cluster");
     }
 }
