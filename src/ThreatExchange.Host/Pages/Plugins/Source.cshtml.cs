@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using ThreatExchange.Domain.Configuration;
 using ThreatExchange.Domain.Iocs;
 using ThreatExchange.Domain.Secrets;
@@ -25,19 +24,10 @@ public sealed class SourceForm
 }
 
 /// <summary>Create or edit one Proofpoint configuration; saving checks the credentials with one request, as Cloud Exchange does.</summary>
-public sealed class SourceModel(ConfigurationService configurations) : PageModel
+public sealed class SourceModel(ConfigurationService configurations) : FormPageModel<SourceForm>
 {
     public static readonly IReadOnlyList<string> Fields =
         ["name", "baseUrl", "principal", "secret", "pollIntervalSeconds", "eventTypes", "threatStatuses", "initialRangeHours", "lookBackLimitHours", "tagging", "requestBudgetPerDay"];
-
-    [BindProperty]
-    public SourceForm Form { get; set; } = new();
-
-    /// <summary>Set when editing: the name is fixed and a blank secret keeps the stored one.</summary>
-    [BindProperty]
-    public bool Editing { get; set; }
-
-    public FieldErrors Errors { get; } = new();
 
     public async Task<IActionResult> OnGetAsync(string? name)
     {

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using ThreatExchange.Domain.Configuration;
 using ThreatExchange.Domain.Secrets;
 using ThreatExchange.Host.Service;
@@ -21,18 +20,10 @@ public sealed class TenantForm
 }
 
 /// <summary>Create or edit a Netskope tenant: where its lists live and the tokens that reach them, never shown again.</summary>
-public sealed class TenantModel(ConfigurationService configurations, SecretProtector protector) : PageModel
+public sealed class TenantModel(ConfigurationService configurations, SecretProtector protector) : FormPageModel<TenantForm>
 {
     public static readonly IReadOnlyList<string> Fields =
         ["name", "tenantUrl", "v2Token", "v1Token", "urlListName", "urlListType", "fileHashListName", "urlListCapMegabytes", "fileHashListCapMegabytes"];
-
-    [BindProperty]
-    public TenantForm Form { get; set; } = new();
-
-    [BindProperty]
-    public bool Editing { get; set; }
-
-    public FieldErrors Errors { get; } = new();
 
     public async Task<IActionResult> OnGetAsync(string? name)
     {

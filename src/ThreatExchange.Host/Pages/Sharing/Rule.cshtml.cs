@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using ThreatExchange.Domain.Configuration;
 using ThreatExchange.Domain.Iocs;
 using ThreatExchange.Host.Service;
@@ -20,17 +19,9 @@ public sealed class RuleForm
 }
 
 /// <summary>Create or edit a sharing rule: which IoCs of a source go to which tenant's lists.</summary>
-public sealed class RuleModel(ConfigurationService configurations) : PageModel
+public sealed class RuleModel(ConfigurationService configurations) : FormPageModel<RuleForm>
 {
     public static readonly IReadOnlyList<string> Fields = ["name", "source", "tenant", "iocTypes", "statuses", "classifications", "actions", "maxAgeDays"];
-
-    [BindProperty]
-    public RuleForm Form { get; set; } = new();
-
-    [BindProperty]
-    public bool Editing { get; set; }
-
-    public FieldErrors Errors { get; } = new();
 
     public IReadOnlyList<string> Sources { get; private set; } = [];
 
