@@ -10,7 +10,7 @@ namespace ThreatExchange.Benchmarks;
 
 /// <summary>
 /// N sources on local host processes sharing one PostgreSQL journal, polling the TAP simulator every minute, each with
-/// its own credential: prints the polls per second sustained, CPU and RSS per node, managed heap per entity and, with
+/// its own credential and its own threats (as N customers would have): prints the polls per second sustained, CPU and RSS per node, managed heap per entity and, with
 /// three nodes or more, the failover time after kill -9 of the oldest node.
 /// </summary>
 internal static class ScaleHarness
@@ -29,7 +29,7 @@ internal static class ScaleHarness
             var journal = await TestPostgres.CreateDatabaseAsync();
             await using var tap = await ProofpointSimulator.StartAsync(new ProofpointSimulatorOptions
             {
-                Seed = 5, ThreatsPerHour = 30, AnyPrincipal = true, MaxIndexDelay = TimeSpan.FromSeconds(1),
+                Seed = 5, ThreatsPerHour = 30, AnyPrincipal = true, DataPerPrincipal = true, MaxIndexDelay = TimeSpan.FromSeconds(1),
             });
             using var tapHttp = new HttpClient { BaseAddress = tap.BaseUrl };
             var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));

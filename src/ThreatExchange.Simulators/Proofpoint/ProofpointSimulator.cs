@@ -29,6 +29,7 @@ public sealed class ProofpointSimulator : IAsyncDisposable
     private readonly LoopbackServer _server;
     private readonly ProofpointSimulatorOptions _options;
     private readonly TapDataGenerator _generator;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TapDataGenerator> _perPrincipal = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<DateTimeOffset>> _sent = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private readonly string _expectedAuthorization;
@@ -125,13 +126,20 @@ public sealed class ProofpointSimulator : IAsyncDisposable
         if (malformed)
             Count("malformed");
         Count("200");
-        await WriteEvents(context, eventKeys, from, to, statuses, now, malformed);
+        await WriteEvents(context, GeneratorFor(principal), eventKeys, from, to, statuses, now, malformed);
     }
 
-    private async Task WriteEvents(HttpContext context, string[] eventKeys, DateTimeOffset from, DateTimeOffset to,
+    private TapDataGenerator GeneratorFor(string principal) =>
+        !_options.DataPerPrincipal || principal == _options.Principal
+            ? _generator
+            : _perPrincipal.GetOrAdd(principal, p => new TapDataGenerator(
+                StableHash.Seed(_options.Seed, BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(p)))),
+                _options.ThreatsPerHour, _options.MaxIndexDelay));
+
+    private async Task WriteEvents(HttpContext context, TapDataGenerator generator, string[] eventKeys, DateTimeOffset from, DateTimeOffset to,
         IReadOnlyCollection<string> statuses, DateTimeOffset now, bool malformed)
     {
-        var visible = _generator.EventsBetween(from, to)
+        var visible = generator.EventsBetween(from, to)
             .Where(e => e.VisibleAt <= now && (e.IsClick ? statuses.Contains(e.Threats[0].Status) : TapEventWriter.IsVisibleFor(e, statuses)))
             .ToLookup(e => e.EventType);
         var body = context.Response.BodyWriter;

@@ -22,6 +22,8 @@ public sealed record ProofpointSimulatorOptions
     public string Principal { get; init; } = "sim-principal";
     /// <summary>Accept every principal that presents <see cref="Secret"/>, each with its own allowance, as many tenants' credentials would.</summary>
     public bool AnyPrincipal { get; init; }
+    /// <summary>With <see cref="AnyPrincipal"/>: each principal sees threats of its own, as separate customers would, not one shared feed.</summary>
+    public bool DataPerPrincipal { get; init; }
     public string Secret { get; init; } = "sim-secret";
     public TimeSpan LookBackLimit { get; init; } = TimeSpan.FromDays(7);
     /// <summary>Requests per principal in a rolling 24 hours.</summary>

@@ -12,10 +12,10 @@ public sealed class ProofpointSimulatorSpecs
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
 
-    private static HttpClient Client(ProofpointSimulator simulator, string secret = "sim-secret")
+    private static HttpClient Client(ProofpointSimulator simulator, string secret = "sim-secret", string principal = "sim-principal")
     {
         var http = new HttpClient { BaseAddress = simulator.BaseUrl };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("sim-principal:" + secret)));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{principal}:{secret}")));
         return http;
     }
 
@@ -36,6 +36,23 @@ public sealed class ProofpointSimulatorSpecs
         await using var b = await ProofpointSimulator.StartAsync(new ProofpointSimulatorOptions { Seed = 11, Clock = clock });
         var query = $"/v2/siem/all?format=json&interval={Interval(Now.AddHours(-3), Now.AddHours(-2))}";
         Assert.Equal(await Client(a).GetStringAsync(query), await Client(b).GetStringAsync(query));
+    }
+
+    [Fact]
+    public async Task With_any_principal_each_gets_its_own_threats_and_its_own_allowance_and_a_wrong_secret_still_fails()
+    {
+        var clock = new FakeTimeProvider(Now);
+        await using var simulator = await ProofpointSimulator.StartAsync(new ProofpointSimulatorOptions
+        {
+            Seed = 3, ThreatsPerHour = 100, Clock = clock, AnyPrincipal = true, DataPerPrincipal = true, DailyAllowance = 2,
+        });
+        var query = $"/v2/siem/all?format=json&interval={Interval(Now.AddHours(-3), Now.AddHours(-2))}";
+        var first = await Client(simulator, principal: "tenant-a").GetStringAsync(query);
+        Assert.Equal(first, await Client(simulator, principal: "tenant-a").GetStringAsync(query));
+        Assert.NotEqual(first, await Client(simulator, principal: "tenant-b").GetStringAsync(query));
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await Client(simulator, principal: "tenant-a").GetAsync(query)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client(simulator, principal: "tenant-b").GetAsync(query)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Client(simulator, secret: "wrong", principal: "tenant-c").GetAsync(query)).StatusCode);
     }
 
     [Fact]
