@@ -17,6 +17,8 @@ public sealed class ReadSideStore(JournalSettings settings)
 {
     private const long SchemaLock = 7321;
 
+    private static readonly BulkCopyOptions Bulk = new() { BulkCopyType = BulkCopyType.MultipleRows, MaxBatchSize = 500 };
+
     private readonly Lock _creating = new();
     private Task? _created;
 
@@ -45,6 +47,9 @@ public sealed class ReadSideStore(JournalSettings settings)
         await db.CreateTableAsync<CatalogRow>(tableOptions: TableOptions.CheckExistence);
         await db.CreateTableAsync<AuditRow>(tableOptions: TableOptions.CheckExistence);
         await db.CreateTableAsync<ProjectionOffsetRow>(tableOptions: TableOptions.CheckExistence);
+        // Retention deletes by time on every batch, and the Logging page reads by configuration, newest first.
+        await db.ExecuteAsync("CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at)");
+        await db.ExecuteAsync("CREATE INDEX IF NOT EXISTS audit_log_configuration ON audit_log (configuration, id)");
         await transaction.CommitAsync();
     }
 
@@ -63,10 +68,16 @@ public sealed class ReadSideStore(JournalSettings settings)
         var existing = values.Count == 0
             ? new Dictionary<string, CatalogRow>()
             : await db.GetTable<CatalogRow>().Where(r => values.Contains(r.Value)).ToDictionaryAsync(r => r.Value, cancellationToken);
-        foreach (var row in batch.Merge(existing))
-            await db.InsertOrReplaceAsync(row, token: cancellationToken);
-        foreach (var audit in batch.Audit)
-            await db.InsertAsync(audit, token: cancellationToken);
+        // Whole batches in a few statements, not one per row: the projection serves every source in the cluster.
+        var merged = batch.Merge(existing).ToList();
+        if (merged.Count > 0)
+        {
+            var changed = merged.Select(r => r.Value).ToList();
+            await db.GetTable<CatalogRow>().Where(r => changed.Contains(r.Value)).DeleteAsync(cancellationToken);
+            await db.BulkCopyAsync(Bulk, merged, cancellationToken);
+        }
+        if (batch.Audit.Count > 0)
+            await db.BulkCopyAsync(Bulk, batch.Audit, cancellationToken);
         var expired = now - auditRetention;
         await db.GetTable<AuditRow>().Where(r => r.At < expired).DeleteAsync(cancellationToken);
         await db.InsertOrReplaceAsync(new ProjectionOffsetRow { Name = projection, Offset = offset }, token: cancellationToken);
