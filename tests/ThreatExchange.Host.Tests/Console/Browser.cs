@@ -49,6 +49,28 @@ public sealed class Browser : IDisposable
         input.SendKeys(text);
     }
 
+    /// <summary>Clicks what submits a form or follows a link, and waits until the next page has replaced this one.</summary>
+    public void Go(string css) => Go(Find(css));
+
+    public void Go(IWebElement element)
+    {
+        var page = Find("html");
+        element.Click();
+        CreateWait("the next page loads").Until(driver =>
+        {
+            try
+            {
+                // Still answering: the old page is still there.
+                _ = page.Enabled;
+                return false;
+            }
+            catch (StaleElementReferenceException)
+            {
+                return ((IJavaScriptExecutor)driver).ExecuteScript("return document.readyState") is "complete";
+            }
+        });
+    }
+
     public void Choose(string css, string value) => Find($"{css} option[value='{value}']").Click();
 
     /// <summary>Reloads the page until the condition holds, as an operator waiting for data would.</summary>

@@ -35,12 +35,12 @@ public sealed class ConsoleAccessSpecs : IAsyncLifetime
         browser.Open("/iocs");
         Assert.Contains("/signin?returnUrl=%2Fiocs", browser.Driver.Url, StringComparison.Ordinal);
         browser.Type("#token", "wrong");
-        browser.Find("#signin").Click();
+        browser.Go("#signin");
         Assert.Equal("That is not the API token (TE_API_TOKEN) of this service.", browser.Find("#error-token").Text);
         browser.Screenshot("00-sign-in");
 
         browser.Type("#token", Token);
-        browser.Find("#signin").Click();
+        browser.Go("#signin");
         Assert.EndsWith("/iocs", browser.Driver.Url, StringComparison.Ordinal);
         var cookie = browser.Driver.Manage().Cookies.GetCookieNamed("te-console");
         Assert.NotNull(cookie);

@@ -79,13 +79,13 @@ public sealed partial class ConsoleBrowserSpecs(ITestOutputHelper output) : IAsy
         browser.Screenshot("01-plugins");
 
         // A new configuration: an initial range beyond 12 hours is refused beside its field, nothing is saved.
-        browser.Find("#new-source").Click();
+        browser.Go("#new-source");
         browser.Type("#name", "browser-tap");
         browser.Type("#baseUrl", _tap.ToString());
         browser.Type("#principal", "sim-principal");
         browser.Type("#secret", "sim-secret");
         browser.Type("#initialRangeHours", "13");
-        browser.Find("#save").Click();
+        browser.Go("#save");
         Assert.Contains("Initial Range (in hours) must be an integer in range 1 to 12.", browser.Find("#error-initialRangeHours").Text, StringComparison.Ordinal);
         Assert.Equal("", browser.Find("#secret").GetAttribute("value"));
         browser.Screenshot("02-source-invalid-initial-range");
@@ -93,13 +93,13 @@ public sealed partial class ConsoleBrowserSpecs(ITestOutputHelper output) : IAsy
         // A wrong secret is caught by the credential check on save, beside the principal.
         browser.Type("#initialRangeHours", "2");
         browser.Type("#secret", "not-the-secret");
-        browser.Find("#save").Click();
+        browser.Go("#save");
         Assert.Contains("credentials", browser.Find("#error-principal").Text, StringComparison.OrdinalIgnoreCase);
         Assert.Equal("", browser.Find("#error-initialRangeHours").Text);
 
         // The right one saves, and the list shows the new source polling.
         browser.Type("#secret", "sim-secret");
-        browser.Find("#save").Click();
+        browser.Go("#save");
         Assert.EndsWith("/plugins", browser.Driver.Url, StringComparison.Ordinal);
         Assert.Contains("Credentials checked", browser.Find("#notice").Text, StringComparison.Ordinal);
         browser.Until(() => browser.FindAll("tr[data-source='browser-tap']").Count == 1, "the new source is listed");
@@ -110,21 +110,21 @@ public sealed partial class ConsoleBrowserSpecs(ITestOutputHelper output) : IAsy
         browser.Open("/iocs");
         browser.Choose("#source", "browser-tap");
         browser.Choose("#type", "url");
-        browser.Find("#filter").Click();
+        browser.Go("#filter");
         browser.Until(() => browser.FindAll("tr.ioc").Count > 0, "IoCs of browser-tap appear");
         Assert.All(browser.Read("tr.ioc", "data-type"), type => Assert.Equal("url", type));
         Assert.All(browser.Read("tr.ioc td:nth-child(7)"), sources => Assert.Contains("browser-tap", sources, StringComparison.Ordinal));
-        Assert.Matches(@"^\d+ IoCs match", browser.Find("#ioc-count").Text);
+        Assert.Matches(@"^\d+ IoCs match", browser.Read("#ioc-count")[0]);
         Assert.NotEmpty(browser.FindAll("#chart-iocs-per-hour rect[fill]"));
         browser.Screenshot("04-iocs-filtered");
 
         // One IoC in detail: its sources include the new configuration.
-        var first = browser.Find("tr.ioc td a");
-        var value = first.Text;
-        first.Click();
-        Assert.Equal(value, browser.Find("#detail-value").Text);
-        Assert.Contains("browser-tap", browser.Find("#detail-sources").Text, StringComparison.Ordinal);
-        Assert.NotEqual("", browser.Find("#detail-retraction").Text);
+        // Read, not held: the table refreshes itself and would leave a held element stale.
+        var value = browser.Read("tr.ioc td a")[0];
+        browser.Open(browser.Read("tr.ioc td a", "href")[0]);
+        Assert.Equal(value, browser.Read("#detail-value")[0].Trim());
+        Assert.Contains("browser-tap", browser.Read("#detail-sources")[0], StringComparison.Ordinal);
+        Assert.NotEqual("", browser.Read("#detail-retraction")[0].Trim());
         browser.Screenshot("05-ioc-detail");
 
         // Netskope starts failing; a new tenant and rule made through the forms try to share and fail.
@@ -138,14 +138,14 @@ public sealed partial class ConsoleBrowserSpecs(ITestOutputHelper output) : IAsy
         browser.Type("#urlListName", "browser-urls");
         browser.Type("#fileHashListName", "browser-hashes");
         browser.Screenshot("06-tenant-form");
-        browser.Find("#save").Click();
+        browser.Go("#save");
         Assert.Contains("Saved tenant 'failing-tenant'", browser.Find("#notice").Text, StringComparison.Ordinal);
         browser.Open("/sharing/rule");
         browser.Type("#name", "browser-to-failing");
         browser.Choose("#source", "browser-tap");
         browser.Choose("#tenant", "failing-tenant");
         browser.Screenshot("07-rule-form");
-        browser.Find("#save").Click();
+        browser.Go("#save");
         Assert.EndsWith("/sharing", browser.Driver.Url, StringComparison.Ordinal);
         // No reload: the page refreshes its own table while it is open, and the failure shows up in it.
         Assert.Empty(browser.FindAll("tr[data-rule='browser-to-failing'] .pill.error"));
@@ -156,10 +156,10 @@ public sealed partial class ConsoleBrowserSpecs(ITestOutputHelper output) : IAsy
         browser.Open("/logging");
         browser.Choose("#configuration", "browser-to-failing");
         browser.Choose("#level", "error");
-        browser.Find("#filter").Click();
+        browser.Go("#filter");
         browser.Until(() => browser.Read("tr.log-entry").Any(r => r.Contains("share-failed", StringComparison.Ordinal)), "the Netskope failure is logged");
         Assert.All(browser.Read("tr.log-entry", "data-level"), level => Assert.Equal("error", level));
-        Assert.Contains("503", browser.Find("#log-table").Text, StringComparison.Ordinal);
+        Assert.Contains("503", browser.Read("#log-table")[0], StringComparison.Ordinal);
         browser.Screenshot("09-logging-netskope-failure");
 
         // Cluster: this one node, Up, holding both sources.
