@@ -33,8 +33,6 @@ public sealed class ClusterNode : IAsyncDisposable
 
     public HttpClient Api { get; }
 
-    public bool HasExited => _process.HasExited;
-
     /// <summary>CPU time and resident memory of the node's process, read now.</summary>
     public (TimeSpan Cpu, long ResidentBytes) Usage()
     {

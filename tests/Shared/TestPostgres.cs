@@ -32,7 +32,7 @@ public static class TestPostgres
     {
         if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } given)
             return given;
-        var script = FindScript();
+        var script = Repository.File(".ci", "postgres");
         var folder = Directory.CreateTempSubdirectory("te-postgres-").FullName;
         var connection = Run(script, "start", folder);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
@@ -52,16 +52,5 @@ public static class TestPostgres
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"PostgreSQL could not be started for the tests ({script} {command} exited {process.ExitCode}): {error}");
         return output.Trim();
-    }
-
-    private static string FindScript()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var script = Path.Combine(directory.FullName, ".ci", "postgres");
-            if (File.Exists(script))
-                return script;
-        }
-        throw new InvalidOperationException($"Neither {Variable} is set nor is .ci/postgres found above {AppContext.BaseDirectory} to start PostgreSQL.");
     }
 }

@@ -137,25 +137,10 @@ internal static class ScaleHarness
         return (Read("te_gc_heap_bytes"), Read("te_source_entities"));
     }
 
-    private static async Task Until(Func<Task<bool>> condition, TimeSpan within, string failure)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
+    private static Task Until(Func<Task<bool>> condition, TimeSpan within, string failure) =>
+        Eventually.HoldsAsync(async () =>
         {
-            try
-            {
-                if (await condition())
-                    return;
-            }
-            catch (HttpRequestException) when (deadline.Elapsed < within)
-            {
-            }
-            catch (TaskCanceledException) when (deadline.Elapsed < within)
-            {
-            }
-            if (deadline.Elapsed > within)
+            if (!await condition())
                 throw new TimeoutException(failure);
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
-        }
-    }
+        }, within);
 }

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Cluster.Sharding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using ThreatExchange.Host.Service;
 
@@ -8,8 +7,6 @@ namespace ThreatExchange.Host.Pages;
 /// <summary>Cluster: its members, the shards and sources each holds, and every source's lag, windows behind and budget left.</summary>
 public sealed class ClusterModel(ActorSystem system, ConfigurationService configurations, SourceStatusReader reader) : PageModel
 {
-    private static readonly TimeSpan Ask = TimeSpan.FromSeconds(10);
-
     public sealed record MemberView(string Address, string Status, bool Reachable, string Roles, bool Leader, int Shards, int Sources);
 
     public IReadOnlyList<MemberView> Members { get; private set; } = [];
@@ -22,7 +19,7 @@ public sealed class ClusterModel(ActorSystem system, ConfigurationService config
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
         Self = cluster.SelfAddress.ToString();
-        var stats = (await ClusterSharding.Get(system).ShardRegion("source").Ask<ClusterShardingStats>(new GetClusterShardingStats(Ask), Ask + Ask)).Regions;
+        var stats = await ShardingStats.PerNodeAsync(system, "source");
         var state = cluster.State;
         Members = state.Members.OrderBy(m => m.Address.ToString(), StringComparer.Ordinal).Select(m =>
         {

@@ -33,9 +33,6 @@ public sealed class PbmCommands(ActorSystem system, IRequiredActor<SourceRegion>
         "every command also takes --json",
     ];
 
-    private async Task<IReadOnlyDictionary<Address, ShardRegionStats>> ClusterStats(string type) =>
-        (await ClusterSharding.Get(system).ShardRegion(type).Ask<ClusterShardingStats>(new GetClusterShardingStats(Ask), Ask + Ask)).Regions;
-
     public async Task<PbmAnswer> ExecuteAsync(IReadOnlyList<string> args)
     {
         var json = args.Contains("--json");
@@ -126,7 +123,7 @@ public sealed class PbmCommands(ActorSystem system, IRequiredActor<SourceRegion>
             }
             case ["cluster-sharding", "shard-stats", "-r", var type]:
             {
-                var stats = await ClusterStats(type);
+                var stats = await ShardingStats.PerNodeAsync(system, type);
                 var rows = stats.SelectMany(node => node.Value.Stats.Select(shard => new { address = node.Key.ToString(), shard = shard.Key, entities = shard.Value }))
                     .OrderBy(r => r.address, StringComparer.Ordinal).ThenBy(r => r.shard, StringComparer.Ordinal).ToList();
                 var lines = rows.Select(r => $"{r.address} | shard {r.shard} | entities: {r.entities}").ToList();
@@ -135,7 +132,7 @@ public sealed class PbmCommands(ActorSystem system, IRequiredActor<SourceRegion>
             case ["cluster-sharding", "region-stats", "-r", var type]:
             {
                 // Every member's region, as the coordinator's view of the cluster: where the sources of each node live.
-                var stats = await ClusterStats(type);
+                var stats = await ShardingStats.PerNodeAsync(system, type);
                 var members = cluster.State.Members.ToDictionary(m => m.Address);
                 var rows = stats.OrderBy(p => p.Key.ToString(), StringComparer.Ordinal).Select(node =>
                 {

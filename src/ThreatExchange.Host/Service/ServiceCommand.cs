@@ -110,14 +110,13 @@ public static class ServiceCommand
     /// Machines (API, pbm, metrics) send the bearer token on every call; a person signs in to the console once and the
     /// cookie carries them. The cookie never opens the API, so another site cannot ride it to change anything.
     /// </summary>
-    private static Func<HttpContext, RequestDelegate, Task> RequireToken(string token)
-    {
-        var expected = "Bearer " + token;
-        return async (context, next) =>
+    private static Func<HttpContext, RequestDelegate, Task> RequireToken(ConsoleAccess access) =>
+        async (context, next) =>
         {
             var path = context.Request.Path;
+            var authorization = context.Request.Headers.Authorization.ToString();
             if (path.StartsWithSegments("/healthz") || path.StartsWithSegments("/signin")
-                || string.Equals(context.Request.Headers.Authorization, expected, StringComparison.Ordinal))
+                || (authorization.StartsWith("Bearer ", StringComparison.Ordinal) && access.Accepts(authorization["Bearer ".Length..])))
             {
                 await next(context);
                 return;
@@ -136,7 +135,6 @@ public static class ServiceCommand
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             await Results.Problem(title: "A bearer token (TE_API_TOKEN) is required.", statusCode: 401).ExecuteAsync(context);
         };
-    }
 
     public static WebApplication Build(ServiceOptions options)
     {
@@ -160,7 +158,8 @@ public static class ServiceCommand
         builder.Services.AddSingleton<ConfigurationService>();
         builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<DeclarationsApplier>(services, options.DeclarationsFolder));
         builder.Services.AddSingleton(_ => new PrometheusText(EngineMetrics.MeterName));
-        builder.Services.AddSingleton(new ConsoleAccess(options.ApiToken));
+        var access = new ConsoleAccess(options.ApiToken);
+        builder.Services.AddSingleton(access);
         // Named explicitly: pages are found in the entry assembly otherwise, which is not this one under a test host.
         builder.Services.AddRazorPages().AddApplicationPart(typeof(ServiceCommand).Assembly);
         // Anti-forgery tokens and console cookies are sealed with these keys; kept in the data folder beside secret.key,
@@ -180,8 +179,8 @@ public static class ServiceCommand
         });
         var app = builder.Build();
         app.UseAuthentication();
-        if (!string.IsNullOrEmpty(options.ApiToken))
-            app.Use(RequireToken(options.ApiToken));
+        if (access.SignInRequired)
+            app.Use(RequireToken(access));
         app.MapRazorPages();
         app.MapManagementApi();
         app.MapPost("/pbm", async (PbmRequest request, PbmCommands commands) => Results.Ok(await commands.ExecuteAsync(request.Args)));

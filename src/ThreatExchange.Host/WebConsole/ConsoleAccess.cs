@@ -5,7 +5,8 @@ namespace ThreatExchange.Host.WebConsole;
 
 /// <summary>
 /// Who may use the console: anyone when the service runs on loopback without a token; otherwise whoever signs in
-/// with the API token, after which an HttpOnly, SameSite=Strict cookie carries the session.
+/// with the API token, after which an HttpOnly, SameSite=Strict cookie carries the session. The same constant-time check
+/// answers the bearer token of API, pbm and metrics calls.
 /// </summary>
 public sealed class ConsoleAccess(string? token)
 {

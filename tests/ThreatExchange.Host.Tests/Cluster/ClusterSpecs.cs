@@ -62,22 +62,7 @@ public sealed partial class ClusterSpecs(ITestOutputHelper output) : IAsyncLifet
         return node;
     }
 
-    private static async Task Eventually(Func<Task> assertion, TimeSpan? within = null)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                await assertion();
-                return;
-            }
-            catch (Exception) when (deadline.Elapsed < (within ?? Wait))
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(500));
-            }
-        }
-    }
+    private static Task Eventually(Func<Task> assertion, TimeSpan? within = null) => ThreatExchange.Tests.Eventually.HoldsAsync(assertion, within ?? Wait);
 
     private static async Task Put(ClusterNode node, string path, object body)
     {
