@@ -32,6 +32,7 @@ public static class TestPostgres
     {
         if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } given)
             return given;
+        DebianPackages.Ensure();
         var script = Repository.File(".ci", "postgres");
         var folder = Directory.CreateTempSubdirectory("te-postgres-").FullName;
         var connection = Run(script, "start", folder);

@@ -16,6 +16,7 @@ public sealed class DockerComposeSpecs
 
     private static async Task<(int Exit, string Output, string Error)> Compose(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
+        DebianPackages.Ensure();
         var start = new ProcessStartInfo("docker-compose", ["-f", Repository.File("docker-compose.yml"), .. args])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repository.Root,

@@ -11,6 +11,7 @@ public sealed class Browser : IDisposable
 
     public Browser(Uri site, string screenshots)
     {
+        ThreatExchange.Tests.DebianPackages.Ensure();
         Site = site;
         Screenshots = Directory.CreateDirectory(screenshots).FullName;
         var options = new ChromeOptions { BinaryLocation = "/usr/bin/chromium" };
